@@ -26,6 +26,12 @@ void ocr_engine_free(OcrEngine *engine);
  * text so a change of engine or settings re-reads pages. Borrowed. */
 const char *ocr_engine_key(const OcrEngine *engine);
 
+/* The same key for engines started with LANGS (NULL: OCR_DEFAULT_LANGS),
+ * known without starting one, so cached text is found without loading
+ * Tesseract at all. ocr_engine_key returns this for its engine. Caller owns
+ * the string. */
+char *ocr_settings_key(const char *langs);
+
 typedef struct {
 	char *text;        /* UTF-8 as Tesseract gives it, owned */
 	double confidence; /* 0..1, mean word confidence; 0 when no words */

@@ -1,0 +1,217 @@
+/* cmd_scan.c - `evidcheck scan DIR`: check one claim folder, print the
+ * summary (or the JSON report), optionally write the JSON report to a
+ * file, record the scan in the store, and exit 0 pass / 1 flagged. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "reports/reports.h"
+
+typedef struct {
+	char *format;
+	char *out;
+	char *direction;
+	char *scene;
+	char *delivery;
+	char *product_name;
+	char *project_kind;
+	char *db;
+	gboolean no_store;
+	char *policy;
+	char *rules;
+	int jobs;
+} Options;
+
+static void
+options_clear(Options *o)
+{
+	g_free(o->format);
+	g_free(o->out);
+	g_free(o->direction);
+	g_free(o->scene);
+	g_free(o->delivery);
+	g_free(o->product_name);
+	g_free(o->project_kind);
+	g_free(o->db);
+	g_free(o->policy);
+	g_free(o->rules);
+}
+
+static GOptionContext *
+option_context(Options *o)
+{
+	const GOptionEntry entries[] = {
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
+		 "What goes to stdout: text (default) or json", "FORMAT"},
+		{"out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
+		 "Also write the JSON report to FILE", "FILE"},
+		{"direction", 'd', 0, G_OPTION_ARG_STRING, &o->direction,
+		 "Direction 1..20 (14.1.., 15.1..); overrides claim.json", "N"},
+		{"scene", 0, 0, G_OPTION_ARG_STRING, &o->scene,
+		 "Scene number within the direction", "N"},
+		{"delivery", 0, 0, G_OPTION_ARG_STRING, &o->delivery,
+		 "self or agency", "HOW"},
+		{"product-name", 0, 0, G_OPTION_ARG_STRING, &o->product_name,
+		 "Product name as listed on the platform", "NAME"},
+		{"project-kind", 0, 0, G_OPTION_ARG_STRING, &o->project_kind,
+		 "single_line_mes, multi_system or other", "KIND"},
+		{"db", 0, 0, G_OPTION_ARG_FILENAME, &o->db,
+		 "Store file (default: ~/.local/share/evidcheck/evidcheck.db)",
+		 "FILE"},
+		{"no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
+		 "Neither use nor record anything in the store", NULL},
+		{"policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+		 "Policy edition (default: the newest in the rules folder)",
+		 "EDITION"},
+		{"rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
+		 "Rules folder holding <edition>/types.ini and evidence.ini",
+		 "DIR"},
+		{"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
+		 "Pages OCR'd at once (default: one per core)", "N"},
+		{NULL, 0, 0, 0, NULL, NULL, NULL}};
+	GOptionContext *oc = g_option_context_new(
+		"DIR - check one claim folder");
+
+	g_option_context_add_main_entries(oc, entries, NULL);
+	g_option_context_set_description(
+		oc, "Exit status: 0 pass, 1 flagged, 2 usage or fatal error.");
+	return oc;
+}
+
+static gboolean
+options_check(const Options *o, int argc, GError **error)
+{
+	if (argc != 2) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "scan takes exactly one claim folder");
+		return FALSE;
+	}
+	if (o->format != NULL && strcmp(o->format, "text") != 0 &&
+	    strcmp(o->format, "json") != 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--format must be text or json, not '%s'",
+			    o->format);
+		return FALSE;
+	}
+	if (o->delivery != NULL && strcmp(o->delivery, "self") != 0 &&
+	    strcmp(o->delivery, "agency") != 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--delivery must be self or agency, not '%s'",
+			    o->delivery);
+		return FALSE;
+	}
+	if (o->jobs < 0 || o->jobs > 256) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--jobs must be between 1 and 256");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+use_color(void)
+{
+	return isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+}
+
+static Store *
+open_store(const Options *o, GError **error)
+{
+	char *path;
+	Store *store;
+
+	if (o->no_store)
+		return NULL;
+	path = o->db != NULL ? g_strdup(o->db) : store_default_path();
+	store = store_open(path, error);
+	g_free(path);
+	return store;
+}
+
+/* Output, then the record: a store that fails to save must not cost the
+ * reviewer the report, so it only warns. */
+static int
+emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
+{
+	char *json = reports_json(r, ctx);
+	GError *error = NULL;
+	int code = g_str_equal(scan_result_verdict(r), "pass")
+			   ? CLI_EXIT_PASS
+			   : CLI_EXIT_FLAGGED;
+
+	if (o->format != NULL && strcmp(o->format, "json") == 0) {
+		fputs(json, stdout);
+	} else {
+		char *text = reports_text(r, ctx, use_color());
+
+		fputs(text, stdout);
+		g_free(text);
+	}
+	if (o->out != NULL && !g_file_set_contents(o->out, json, -1, &error)) {
+		fprintf(stderr, "evidcheck: cannot write the report: %s\n",
+			error->message);
+		g_clear_error(&error);
+		code = CLI_EXIT_FATAL;
+	}
+	if (store != NULL && scan_result_save(r, json, store, &error) < 0) {
+		fprintf(stderr, "evidcheck: warning: scan not recorded: %s\n",
+			error->message);
+		g_clear_error(&error);
+	}
+	g_free(json);
+	return code;
+}
+
+static int
+run(const Options *o, const char *dir)
+{
+	ScanOptions so = {o->rules, o->policy, o->jobs, NULL};
+	ScanRequest req = {o->direction, o->scene,	  o->delivery,
+			   o->product_name, o->project_kind, NULL};
+	ScanContext *ctx = NULL;
+	ScanResult *r = NULL;
+	GError *error = NULL;
+	int code = CLI_EXIT_FATAL;
+
+	ctx = scan_context_new(&so, &error);
+	if (ctx == NULL)
+		goto cleanup;
+	req.store = open_store(o, &error);
+	if (req.store == NULL && !o->no_store)
+		goto cleanup;
+	r = scan_claim(ctx, dir, &req, &error);
+	if (r != NULL)
+		code = emit(o, r, ctx, req.store);
+cleanup:
+	if (error != NULL)
+		fprintf(stderr, "evidcheck: %s\n", error->message);
+	g_clear_error(&error);
+	scan_result_free(r);
+	store_close(req.store);
+	scan_context_free(ctx);
+	return code;
+}
+
+int
+cli_scan(int argc, char **argv)
+{
+	Options o = {0};
+	GOptionContext *oc = option_context(&o);
+	GError *error = NULL;
+	int code = CLI_EXIT_FATAL;
+
+	if (!g_option_context_parse(oc, &argc, &argv, &error) ||
+	    !options_check(&o, argc, &error)) {
+		fprintf(stderr, "evidcheck scan: %s\n(see evidcheck scan "
+				"--help)\n",
+			error->message);
+		goto cleanup;
+	}
+	code = run(&o, argv[1]);
+cleanup:
+	g_clear_error(&error);
+	g_option_context_free(oc);
+	options_clear(&o);
+	return code;
+}

@@ -1,0 +1,168 @@
+/* text.c - the terminal summary: what a reviewer reads first. The verdict,
+ * then every checklist item with a mark, then each finding with the pages
+ * that show it, so the next step is always a file#page to open. */
+#include "reports/reports.h"
+
+typedef struct {
+	gboolean color;
+	GString *out;
+} Out;
+
+static const char *
+paint(const Out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define DIM "\033[2m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+static void
+header(Out *o, const ScanResult *r)
+{
+	const ChecklistResult *cl = r->checklist;
+	gboolean pass = g_str_equal(scan_result_verdict(r), "pass");
+
+	g_string_append_printf(o->out, "%s申报 %s%s  方向 %s %s  政策 %s\n",
+			       paint(o, BOLD), r->claim_id, paint(o, RESET),
+			       cl->direction != NULL ? cl->direction : "?",
+			       cl->direction_name != NULL ? cl->direction_name
+							  : "",
+			       r->policy);
+	g_string_append_printf(o->out, "结论: %s%s%s\n\n",
+			       paint(o, pass ? GREEN BOLD : RED BOLD),
+			       pass ? "通过 (pass)" : "需复核 (flagged)",
+			       paint(o, RESET));
+}
+
+static const char *
+mark(const Out *o, ChecklistStatus status, const char **color)
+{
+	switch (status) {
+	case CHECKLIST_PRESENT:
+		*color = paint(o, GREEN);
+		return "✓";
+	case CHECKLIST_MISSING:
+		*color = paint(o, RED);
+		return "✗";
+	case CHECKLIST_NOT_REQUIRED:
+		*color = paint(o, DIM);
+		return "–";
+	case CHECKLIST_NOT_CHECKED:
+		break;
+	}
+	*color = paint(o, YELLOW);
+	return "?";
+}
+
+static void
+item_line(Out *o, const ChecklistItem *it)
+{
+	const char *color;
+	const char *m = mark(o, it->status, &color);
+
+	g_string_append_printf(o->out, "  %s%s %s %s%s", color, m, it->number,
+			       it->label, paint(o, RESET));
+	if (it->status == CHECKLIST_PRESENT && it->documents->len > 0) {
+		g_string_append_printf(o->out, "  %s← %s", paint(o, DIM),
+				       (char *)g_ptr_array_index(it->documents,
+								 0));
+		if (it->documents->len > 1)
+			g_string_append_printf(o->out, " 等%u份",
+					       it->documents->len);
+		g_string_append(o->out, paint(o, RESET));
+	} else if (it->note != NULL) {
+		g_string_append_printf(o->out, "  %s(%s)%s", paint(o, DIM),
+				       it->note, paint(o, RESET));
+	}
+	g_string_append_c(o->out, '\n');
+}
+
+static void
+checklist(Out *o, const ChecklistResult *cl)
+{
+	if (cl->items->len == 0)
+		return;
+	g_string_append(o->out, "佐证清单:\n");
+	for (guint i = 0; i < cl->items->len; i++)
+		item_line(o, g_ptr_array_index(cl->items, i));
+	g_string_append_c(o->out, '\n');
+}
+
+static void
+findings(Out *o, GPtrArray *list)
+{
+	if (list->len == 0) {
+		g_string_append(o->out, "未发现问题。\n\n");
+		return;
+	}
+	g_string_append_printf(o->out, "发现 %u 项:\n", list->len);
+	for (guint i = 0; i < list->len; i++) {
+		const CoreFinding *f = g_ptr_array_index(list, i);
+		gboolean err = f->severity == CORE_SEVERITY_ERROR;
+
+		g_string_append_printf(o->out, "  %s[%s] %s%s %s\n",
+				       paint(o, err ? RED : YELLOW),
+				       err ? "错误" : "提示", f->code,
+				       paint(o, RESET), f->message);
+		for (guint j = 0; j < f->documents->len; j++)
+			g_string_append_printf(
+				o->out, "      %s→ %s%s\n", paint(o, DIM),
+				(char *)g_ptr_array_index(f->documents, j),
+				paint(o, RESET));
+	}
+	g_string_append_c(o->out, '\n');
+}
+
+/* What each document was taken for, so a wrong classification is seen
+ * before the checklist built on it is trusted. */
+static void
+documents(Out *o, GPtrArray *docs, const ClassifyRules *rules)
+{
+	g_string_append_printf(o->out, "识别出的材料 %u 份:\n", docs->len);
+	for (guint i = 0; i < docs->len; i++) {
+		const CoreDocument *d = g_ptr_array_index(docs, i);
+		char *ref = core_document_ref(d);
+
+		g_string_append_printf(o->out, "  %-28s %s%s", ref,
+				       classify_type_label(rules, d->type),
+				       d->source == CORE_TEXT_OCR ? " (OCR)"
+								  : "");
+		if (d->pages->len > 1)
+			g_string_append_printf(o->out, " 共%u页", d->pages->len);
+		g_string_append_c(o->out, '\n');
+		g_free(ref);
+	}
+	g_string_append_c(o->out, '\n');
+}
+
+static void
+footer(Out *o, const ScanResult *r)
+{
+	const ScanStats *s = &r->stats;
+
+	g_string_append_printf(o->out,
+			       "%s文件 %d · 页 %d（文本层 %d，OCR %d，缓存 %d）· "
+			       "%.1f 秒%s\n",
+			       paint(o, DIM), s->files, s->pages,
+			       s->pages_pdf_text, s->pages_ocr, s->pages_cached,
+			       s->seconds, paint(o, RESET));
+}
+
+char *
+reports_text(const ScanResult *result, const ScanContext *ctx,
+	     gboolean color)
+{
+	Out o = {color, g_string_new(NULL)};
+
+	header(&o, result);
+	documents(&o, result->documents, scan_context_rules(ctx));
+	checklist(&o, result->checklist);
+	findings(&o, result->findings);
+	footer(&o, result);
+	return g_string_free(o.out, FALSE);
+}

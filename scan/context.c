@@ -1,0 +1,119 @@
+/* context.c - what outlives one claim: the rules of the chosen edition and
+ * the idle OCR engines, so a batch starts Tesseract once per worker. */
+#include <string.h>
+
+#include "scan/scan_int.h"
+
+static gboolean
+is_edition_name(const char *name)
+{
+	if (*name == '\0')
+		return FALSE;
+	for (const char *p = name; *p != '\0'; p++)
+		if (!g_ascii_isdigit(*p))
+			return FALSE;
+	return TRUE;
+}
+
+/* Editions are folders named by year; the newest is the largest number. */
+static char *
+newest_edition(const char *rules_dir, GError **error)
+{
+	GDir *dir = g_dir_open(rules_dir, 0, error);
+	const char *name;
+	char *best = NULL;
+
+	if (dir == NULL)
+		return NULL;
+	while ((name = g_dir_read_name(dir)) != NULL) {
+		if (!is_edition_name(name))
+			continue;
+		if (best == NULL || strlen(name) > strlen(best) ||
+		    (strlen(name) == strlen(best) && strcmp(name, best) > 0)) {
+			g_free(best);
+			best = g_strdup(name);
+		}
+	}
+	g_dir_close(dir);
+	if (best == NULL)
+		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+			    "no policy edition (a folder such as 2026/) in "
+			    "rules folder %s",
+			    rules_dir);
+	return best;
+}
+
+static gboolean
+load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
+{
+	char *types = g_build_filename(rules_dir, ctx->edition, "types.ini",
+				       NULL);
+	char *evidence = g_build_filename(rules_dir, ctx->edition,
+					  "evidence.ini", NULL);
+	gboolean ok = FALSE;
+
+	ctx->rules = classify_rules_load(types, error);
+	if (ctx->rules == NULL)
+		goto cleanup;
+	ctx->policy = checklist_policy_load(evidence, error);
+	ok = ctx->policy != NULL;
+cleanup:
+	g_free(types);
+	g_free(evidence);
+	return ok;
+}
+
+ScanContext *
+scan_context_new(const ScanOptions *options, GError **error)
+{
+	ScanContext *ctx = g_new0(ScanContext, 1);
+	const char *rules_dir = options->rules_dir != NULL
+					? options->rules_dir
+					: EVIDCHECK_RULES_DIR;
+
+	g_mutex_init(&ctx->lock);
+	ctx->idle_engines = g_async_queue_new();
+	ctx->jobs = options->jobs > 0 ? options->jobs
+				      : (int)g_get_num_processors();
+	ctx->tessdata = g_strdup(options->tessdata);
+	ctx->engine_key = ocr_settings_key(NULL);
+	ctx->edition = options->policy != NULL
+			       ? g_strdup(options->policy)
+			       : newest_edition(rules_dir, error);
+	if (ctx->edition == NULL || !load_rules(ctx, rules_dir, error)) {
+		scan_context_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void
+scan_context_free(ScanContext *ctx)
+{
+	OcrEngine *engine;
+
+	if (ctx == NULL)
+		return;
+	while ((engine = g_async_queue_try_pop(ctx->idle_engines)) != NULL)
+		ocr_engine_free(engine);
+	g_async_queue_unref(ctx->idle_engines);
+	g_mutex_clear(&ctx->lock);
+	classify_rules_free(ctx->rules);
+	checklist_policy_free(ctx->policy);
+	g_free(ctx->edition);
+	g_free(ctx->tessdata);
+	g_free(ctx->engine_key);
+	g_free(ctx);
+}
+
+const char *
+scan_context_policy(const ScanContext *ctx)
+{
+	return ctx->edition;
+}
+
+const ClassifyRules *
+scan_context_rules(const ScanContext *ctx)
+{
+	return ctx->rules;
+}

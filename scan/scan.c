@@ -1,0 +1,296 @@
+/* scan.c - one claim through the pipeline. Text comes from the PDF layer
+ * when it is usable, else from the store's cache, else from OCR; every
+ * page is normalised once, classified, grouped into documents, and the
+ * documents are ticked against the direction's evidence list. */
+#include "scan/scan_int.h"
+
+typedef struct {
+	ScanContext *ctx;
+	ScanResult *result;
+	Store *store;
+	GPtrArray *tasks; /* ScanOcrTask* */
+	GError *fatal;
+} Scan;
+
+static CoreFinding *
+unreadable(const char *file, int page, const char *reason)
+{
+	char *msg = page > 0 ? g_strdup_printf("文件无法读取（第%d页）：%s",
+					       page, reason)
+			     : g_strdup_printf("文件无法读取：%s", reason);
+	CoreFinding *f = core_finding_new("UNREADABLE_FILE",
+					  CORE_SEVERITY_ERROR, msg);
+
+	core_finding_add_ref(f, file, page);
+	g_free(msg);
+	return f;
+}
+
+static void
+take_override(char **field, const char *value)
+{
+	if (value == NULL)
+		return;
+	g_free(*field);
+	*field = g_strdup(value);
+}
+
+/* claim.json, then the command line over it. A broken claim.json is a
+ * finding, not a fatal error: the evidence can still be read. */
+static void
+load_claim(Scan *s, const char *claim_json, const ScanRequest *req)
+{
+	ScanResult *r = s->result;
+	GError *error = NULL;
+
+	if (claim_json != NULL)
+		r->claim = core_claim_load(claim_json, &error);
+	if (error != NULL) {
+		g_ptr_array_add(r->findings,
+				unreadable("claim.json", 0, error->message));
+		g_clear_error(&error);
+	}
+	if (r->claim == NULL)
+		r->claim = core_claim_new();
+	take_override(&r->claim->direction, req->direction);
+	take_override(&r->claim->scene, req->scene);
+	take_override(&r->claim->delivery, req->delivery);
+	take_override(&r->claim->product_name, req->product_name);
+	take_override(&r->claim->project_kind, req->project_kind);
+	r->claim_id = r->claim->claim_id != NULL
+			      ? g_strdup(r->claim->claim_id)
+			      : g_path_get_basename(r->folder);
+}
+
+static void
+text_set(CorePage *page, const char *raw, CoreTextSource source,
+	 double confidence)
+{
+	char *norm = core_text_normalize(raw);
+
+	core_page_set_text(page, norm, source, confidence);
+	g_free(norm);
+}
+
+static void
+queue_ocr(Scan *s, const IngestFile *file, CorePage *page)
+{
+	ScanOcrTask *task = g_new0(ScanOcrTask, 1);
+	CoreTextSource source;
+	char *text = NULL;
+	double conf;
+
+	if (s->store != NULL &&
+	    store_page_lookup(s->store, file->sha256, page->page,
+			      s->ctx->engine_key, &source, &text, &conf)) {
+		text_set(page, text, source, conf);
+		s->result->stats.pages_cached++;
+		g_free(text);
+		g_free(task);
+		return;
+	}
+	task->file = file;
+	task->page = page->page;
+	task->out = page;
+	g_ptr_array_add(s->tasks, task);
+}
+
+static void
+add_pages(Scan *s, const IngestFile *file)
+{
+	GError *error = NULL;
+
+	if (s->store != NULL &&
+	    !store_file_save(s->store, file->sha256, file->size,
+			     ingest_kind_name(file->kind), file->n_pages,
+			     &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
+	for (int i = 1; i <= file->n_pages; i++) {
+		CorePage *page = core_page_new(file->path, i);
+		const char *layer = file->layer_text != NULL
+					    ? g_ptr_array_index(
+						      file->layer_text, i - 1)
+					    : "";
+
+		g_ptr_array_add(s->result->pages, page);
+		s->result->stats.pages++;
+		if (*layer != '\0') {
+			text_set(page, layer, CORE_TEXT_PDF, 1.0);
+			s->result->stats.pages_pdf_text++;
+		} else {
+			queue_ocr(s, file, page);
+		}
+	}
+}
+
+static void
+ocr_done(ScanOcrTask *task, gpointer data)
+{
+	Scan *s = data;
+	GError *error = NULL;
+
+	if (task->fatal) {
+		if (s->fatal == NULL)
+			s->fatal = g_error_copy(task->error);
+		return;
+	}
+	if (task->error != NULL) {
+		g_ptr_array_add(s->result->findings,
+				unreadable(task->file->path, task->page,
+					   task->error->message));
+		return;
+	}
+	text_set(task->out, task->text, CORE_TEXT_OCR, task->confidence);
+	s->result->stats.pages_ocr++;
+	if (s->store != NULL &&
+	    !store_page_save(s->store, task->file->sha256, task->page,
+			     s->ctx->engine_key, CORE_TEXT_OCR, task->text,
+			     task->confidence, &error)) {
+		g_warning("%s", error->message);
+		g_clear_error(&error);
+	}
+}
+
+static void
+task_free(ScanOcrTask *task)
+{
+	g_free(task->text);
+	g_clear_error(&task->error);
+	g_free(task);
+}
+
+static void
+read_files(Scan *s)
+{
+	GPtrArray *files = s->result->files;
+
+	for (guint i = 0; i < files->len; i++) {
+		IngestFile *file = g_ptr_array_index(files, i);
+
+		if (file->error != NULL)
+			g_ptr_array_add(s->result->findings,
+					unreadable(file->path, 0,
+						   file->error->message));
+		else
+			add_pages(s, file);
+	}
+	s->result->stats.files = (int)files->len;
+	scan_ocr_run(s->ctx, s->tasks, ocr_done, s);
+}
+
+static void
+check(Scan *s)
+{
+	ScanResult *r = s->result;
+	ChecklistResult *cl;
+
+	for (guint i = 0; i < r->pages->len; i++) {
+		CorePage *page = g_ptr_array_index(r->pages, i);
+
+		/* Only a rasterised page can be a photo. */
+		classify_page(s->ctx->rules, page,
+			      page->source != CORE_TEXT_PDF);
+	}
+	r->documents = classify_documents(s->ctx->rules, r->pages);
+	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
+				r->documents);
+	/* The claim's findings are one list: checklist's join the readers'. */
+	for (guint i = 0; i < cl->findings->len; i++)
+		g_ptr_array_add(r->findings, g_ptr_array_index(cl->findings, i));
+	g_ptr_array_set_free_func(cl->findings, NULL);
+	g_ptr_array_set_size(cl->findings, 0);
+	r->checklist = cl;
+}
+
+ScanResult *
+scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
+	   GError **error)
+{
+	static const ScanRequest none = {0};
+	Scan s = {ctx, g_new0(ScanResult, 1), request ? request->store : NULL,
+		  core_ptr_array_new(task_free), NULL};
+	gint64 start = g_get_monotonic_time();
+	char *claim_json = NULL;
+
+	s.result->folder = g_strdup(dir);
+	s.result->policy = g_strdup(ctx->edition);
+	s.result->pages = core_ptr_array_new(core_page_free);
+	s.result->findings = core_ptr_array_new(core_finding_free);
+	s.result->files = ingest_claim_scan(dir, &claim_json, error);
+	if (s.result->files == NULL)
+		goto fail;
+	load_claim(&s, claim_json, request ? request : &none);
+	read_files(&s);
+	if (s.fatal != NULL) {
+		g_propagate_error(error, g_steal_pointer(&s.fatal));
+		goto fail;
+	}
+	check(&s);
+	s.result->stats.seconds =
+		(double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	g_free(claim_json);
+	g_ptr_array_unref(s.tasks);
+	return s.result;
+fail:
+	g_free(claim_json);
+	g_ptr_array_unref(s.tasks);
+	scan_result_free(s.result);
+	return NULL;
+}
+
+void
+scan_result_free(ScanResult *result)
+{
+	if (result == NULL)
+		return;
+	g_free(result->folder);
+	g_free(result->claim_id);
+	g_free(result->policy);
+	core_claim_free(result->claim);
+	if (result->files != NULL)
+		g_ptr_array_unref(result->files);
+	g_ptr_array_unref(result->pages);
+	if (result->documents != NULL)
+		g_ptr_array_unref(result->documents);
+	checklist_result_free(result->checklist);
+	g_ptr_array_unref(result->findings);
+	g_free(result);
+}
+
+const char *
+scan_result_verdict(const ScanResult *result)
+{
+	for (guint i = 0; i < result->findings->len; i++) {
+		const CoreFinding *f = g_ptr_array_index(result->findings, i);
+
+		if (f->severity == CORE_SEVERITY_ERROR)
+			return "flagged";
+	}
+	return "pass";
+}
+
+gint64
+scan_result_save(const ScanResult *result, const char *report_json,
+		 Store *store, GError **error)
+{
+	guint n = result->files->len;
+	StoreFileRef *refs = g_new0(StoreFileRef, n > 0 ? n : 1);
+	StoreScan scan = {result->claim_id, result->folder, result->policy,
+			  result->claim->direction, scan_result_verdict(result),
+			  report_json, refs, n, result->documents,
+			  result->findings};
+	gint64 id;
+
+	for (guint i = 0; i < n; i++) {
+		const IngestFile *f = g_ptr_array_index(result->files, i);
+
+		refs[i].path = f->path;
+		refs[i].sha256 = f->sha256;
+		refs[i].error = f->error != NULL ? f->error->message : NULL;
+	}
+	id = store_scan_save(store, &scan, error);
+	g_free(refs);
+	return id;
+}

@@ -1,0 +1,88 @@
+/* scan.h - one claim folder through the whole pipeline: ingest, OCR of the
+ * pages without a text layer (in parallel, one Tesseract per worker, cached
+ * in the store), classification, fields and the evidence checklist. The
+ * CLI's scan, and later batch and serve, all call scan_claim. */
+#ifndef EVIDCHECK_SCAN_H
+#define EVIDCHECK_SCAN_H
+
+#include <glib.h>
+
+#include "checklist/checklist.h"
+#include "classify/classify.h"
+#include "core/core.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+	const char *rules_dir; /* holds <edition>/types.ini, evidence.ini;
+				  NULL: the built-in default */
+	const char *policy;    /* edition such as "2026"; NULL: the newest */
+	int jobs;              /* OCR workers; <= 0: one per core */
+	const char *tessdata;  /* NULL: Tesseract's default */
+} ScanOptions;
+
+typedef struct ScanContext ScanContext;
+
+/* Load the rules of the chosen edition. Returns a new context the caller
+ * owns, or NULL with ERROR naming the rules file and the problem. OCR
+ * engines are started on first use and kept for later claims. */
+ScanContext *scan_context_new(const ScanOptions *options, GError **error);
+void scan_context_free(ScanContext *ctx);
+
+/* Edition of the loaded rules. Borrowed. */
+const char *scan_context_policy(const ScanContext *ctx);
+const ClassifyRules *scan_context_rules(const ScanContext *ctx);
+
+/* Values given on the command line; each overrides claim.json. */
+typedef struct {
+	const char *direction;
+	const char *scene;
+	const char *delivery;
+	const char *product_name;
+	const char *project_kind;
+	Store *store; /* cache and record; NULL: neither */
+} ScanRequest;
+
+typedef struct {
+	int files;
+	int pages;
+	int pages_pdf_text; /* read from a PDF text layer */
+	int pages_ocr;      /* OCR'd in this run */
+	int pages_cached;   /* OCR text reused from the store */
+	double seconds;
+} ScanStats;
+
+typedef struct {
+	char *folder;         /* as given */
+	char *claim_id;       /* claim.json's, else the folder's name */
+	CoreClaim *claim;     /* declared facts after overrides */
+	char *policy;         /* rules edition used */
+	GPtrArray *files;     /* IngestFile* */
+	GPtrArray *pages;     /* CorePage*, by file then page */
+	GPtrArray *documents; /* CoreDocument* */
+	ChecklistResult *checklist;
+	GPtrArray *findings; /* CoreFinding*: every finding of the claim */
+	ScanStats stats;
+} ScanResult;
+
+/* Scan the claim folder DIR. A file or page that cannot be read becomes an
+ * UNREADABLE_FILE finding and the rest is still checked. Returns NULL with
+ * ERROR set only when DIR cannot be read or OCR cannot start at all. The
+ * caller owns the result. */
+ScanResult *scan_claim(ScanContext *ctx, const char *dir,
+		       const ScanRequest *request, GError **error);
+void scan_result_free(ScanResult *result);
+
+/* "pass" when no finding is an error, else "flagged". Static. */
+const char *scan_result_verdict(const ScanResult *result);
+
+/* Record RESULT and its rendered REPORT_JSON in STORE. Returns the scan id,
+ * or -1 with ERROR set. */
+gint64 scan_result_save(const ScanResult *result, const char *report_json,
+			Store *store, GError **error);
+
+G_END_DECLS
+
+#endif

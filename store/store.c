@@ -1,0 +1,463 @@
+/* store.c - SQLite behind store.h. WAL journal and one transaction per scan
+ * keep the file consistent when a run is killed; the schema comes from
+ * schema.sql, embedded at build time. */
+#include <errno.h>
+#include <sqlite3.h>
+
+#include <json-glib/json-glib.h>
+
+#include "store/store.h"
+#include "store_schema.h"
+
+struct Store {
+	sqlite3 *db;
+	char *path;
+};
+
+static gboolean
+fail(Store *s, GError **error, const char *what)
+{
+	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
+		    "store %s: %s failed: %s", s->path, what,
+		    sqlite3_errmsg(s->db));
+	return FALSE;
+}
+
+static gboolean
+exec(Store *s, const char *sql, GError **error)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return TRUE;
+	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE, "store %s: %s",
+		    s->path, msg != NULL ? msg : sqlite3_errmsg(s->db));
+	sqlite3_free(msg);
+	return FALSE;
+}
+
+static int
+user_version(Store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) ==
+		    SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Version 0 is a new file. Later versions will add migration steps here,
+ * each in its own transaction with the version bump. */
+static gboolean
+migrate(Store *s, GError **error)
+{
+	int v = user_version(s);
+	char *bump = NULL;
+	gboolean ok = FALSE;
+
+	if (v < 0)
+		return fail(s, error, "reading the schema version");
+	if (v > STORE_SCHEMA_VERSION) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
+			    "store %s has schema version %d, newer than this "
+			    "evidcheck (%d): use a newer evidcheck or another "
+			    "--db",
+			    s->path, v, STORE_SCHEMA_VERSION);
+		return FALSE;
+	}
+	if (v == STORE_SCHEMA_VERSION)
+		return TRUE;
+	bump = g_strdup_printf("PRAGMA user_version = %d",
+			       STORE_SCHEMA_VERSION);
+	if (!exec(s, "BEGIN IMMEDIATE", error))
+		goto cleanup;
+	/* Another process may have created it while we waited for the lock. */
+	if (user_version(s) == 0 &&
+	    (!exec(s, store_schema_sql, error) || !exec(s, bump, error))) {
+		exec(s, "ROLLBACK", NULL);
+		goto cleanup;
+	}
+	ok = exec(s, "COMMIT", error);
+cleanup:
+	g_free(bump);
+	return ok;
+}
+
+char *
+store_default_path(void)
+{
+	return g_build_filename(g_get_user_data_dir(), "evidcheck",
+				"evidcheck.db", NULL);
+}
+
+Store *
+store_open(const char *path, GError **error)
+{
+	Store *s = g_new0(Store, 1);
+	char *dir = g_path_get_dirname(path);
+
+	s->path = g_strdup(path);
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
+			    "cannot create the folder for store %s: %s", path,
+			    g_strerror(errno));
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				    SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
+		fail(s, error, "opening");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if (!exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+		     "PRAGMA synchronous = NORMAL",
+		  error) ||
+	    !migrate(s, error))
+		goto fail;
+	g_free(dir);
+	return s;
+fail:
+	g_free(dir);
+	store_close(s);
+	return NULL;
+}
+
+void
+store_close(Store *store)
+{
+	if (store == NULL)
+		return;
+	sqlite3_close(store->db);
+	g_free(store->path);
+	g_free(store);
+}
+
+static sqlite3_stmt *
+prepare(Store *s, const char *sql, GError **error)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fail(s, error, "preparing a statement");
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* Run ST to completion and finalize it. */
+static gboolean
+step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
+{
+	gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+
+	if (!ok)
+		fail(s, error, what);
+	sqlite3_finalize(st);
+	return ok;
+}
+
+gboolean
+store_file_save(Store *store, const char *sha256, gint64 size,
+		const char *kind, int n_pages, GError **error)
+{
+	sqlite3_stmt *st = prepare(
+		store,
+		"INSERT INTO file(sha256, size, kind, n_pages) "
+		"VALUES(?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE SET "
+		"n_pages = excluded.n_pages, kind = excluded.kind",
+		error);
+
+	if (st == NULL)
+		return FALSE;
+	bind_text(st, 1, sha256);
+	sqlite3_bind_int64(st, 2, size);
+	bind_text(st, 3, kind);
+	sqlite3_bind_int(st, 4, n_pages);
+	return step_done(store, st, error, "saving a file");
+}
+
+static CoreTextSource
+source_from_name(const char *name)
+{
+	if (g_strcmp0(name, "pdf_text") == 0)
+		return CORE_TEXT_PDF;
+	if (g_strcmp0(name, "ocr") == 0)
+		return CORE_TEXT_OCR;
+	return CORE_TEXT_NONE;
+}
+
+gboolean
+store_page_lookup(Store *store, const char *sha256, int page,
+		  const char *engine, CoreTextSource *source, char **text,
+		  double *confidence)
+{
+	sqlite3_stmt *st = prepare(store,
+				   "SELECT source, text, confidence FROM page "
+				   "WHERE sha256 = ?1 AND page = ?2 AND "
+				   "engine = ?3",
+				   NULL);
+	gboolean found = FALSE;
+
+	if (st == NULL)
+		return FALSE;
+	bind_text(st, 1, sha256);
+	sqlite3_bind_int(st, 2, page);
+	bind_text(st, 3, engine);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*source = source_from_name(
+			(const char *)sqlite3_column_text(st, 0));
+		*text = g_strdup((const char *)sqlite3_column_text(st, 1));
+		*confidence = sqlite3_column_double(st, 2);
+		found = TRUE;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+gboolean
+store_page_save(Store *store, const char *sha256, int page,
+		const char *engine, CoreTextSource source, const char *text,
+		double confidence, GError **error)
+{
+	sqlite3_stmt *st = prepare(
+		store,
+		"INSERT OR REPLACE INTO page(sha256, page, engine, source, "
+		"text, confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		error);
+
+	if (st == NULL)
+		return FALSE;
+	bind_text(st, 1, sha256);
+	sqlite3_bind_int(st, 2, page);
+	bind_text(st, 3, engine);
+	bind_text(st, 4, core_text_source_name(source));
+	bind_text(st, 5, text);
+	sqlite3_bind_double(st, 6, confidence);
+	return step_done(store, st, error, "saving a page");
+}
+
+static char *
+fields_json(const CoreDocument *doc)
+{
+	JsonBuilder *b = json_builder_new();
+	JsonGenerator *gen = json_generator_new();
+	JsonNode *root;
+	char *out;
+
+	json_builder_begin_object(b);
+	for (guint i = 0; i < doc->field_order->len; i++) {
+		const char *k = g_ptr_array_index(doc->field_order, i);
+
+		json_builder_set_member_name(b, k);
+		json_builder_add_string_value(b,
+					      core_document_get_field(doc, k));
+	}
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	out = json_generator_to_data(gen, NULL);
+	json_node_unref(root);
+	g_object_unref(gen);
+	g_object_unref(b);
+	return out;
+}
+
+static char *
+refs_json(GPtrArray *refs)
+{
+	JsonArray *arr = json_array_new();
+	JsonNode *root = json_node_new(JSON_NODE_ARRAY);
+	JsonGenerator *gen = json_generator_new();
+	char *out;
+
+	for (guint i = 0; i < refs->len; i++)
+		json_array_add_string_element(arr, g_ptr_array_index(refs, i));
+	json_node_take_array(root, arr);
+	json_generator_set_root(gen, root);
+	out = json_generator_to_data(gen, NULL);
+	json_node_unref(root);
+	g_object_unref(gen);
+	return out;
+}
+
+static gboolean
+save_files(Store *s, gint64 id, const StoreScan *scan, GError **error)
+{
+	for (guint i = 0; i < scan->n_files; i++) {
+		sqlite3_stmt *st = prepare(
+			s,
+			"INSERT OR REPLACE INTO scan_file(scan_id, path, "
+			"sha256, error) VALUES(?1, ?2, ?3, ?4)",
+			error);
+
+		if (st == NULL)
+			return FALSE;
+		sqlite3_bind_int64(st, 1, id);
+		bind_text(st, 2, scan->files[i].path);
+		bind_text(st, 3, scan->files[i].sha256);
+		bind_text(st, 4, scan->files[i].error);
+		if (!step_done(s, st, error, "saving a scanned file"))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+save_document(Store *s, gint64 id, const CoreDocument *d, GError **error)
+{
+	sqlite3_stmt *st = prepare(
+		s,
+		"INSERT INTO document(scan_id, file, first_page, last_page, "
+		"type, confidence, fields_json) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+		error);
+	char *fields;
+	int last = d->pages->len > 0
+			   ? g_array_index(d->pages, int, d->pages->len - 1)
+			   : 0;
+
+	if (st == NULL)
+		return FALSE;
+	fields = fields_json(d);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, d->file);
+	sqlite3_bind_int(st, 3,
+			 d->pages->len > 0 ? g_array_index(d->pages, int, 0)
+					   : 0);
+	sqlite3_bind_int(st, 4, last);
+	bind_text(st, 5, d->type);
+	sqlite3_bind_double(st, 6, d->confidence);
+	bind_text(st, 7, fields);
+	g_free(fields);
+	return step_done(s, st, error, "saving a document");
+}
+
+static gboolean
+save_finding(Store *s, gint64 id, const CoreFinding *f, GError **error)
+{
+	sqlite3_stmt *st = prepare(
+		s,
+		"INSERT INTO finding(scan_id, code, severity, item, message, "
+		"refs_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		error);
+	char *refs;
+
+	if (st == NULL)
+		return FALSE;
+	refs = refs_json(f->documents);
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, f->code);
+	bind_text(st, 3, core_severity_name(f->severity));
+	bind_text(st, 4, f->item);
+	bind_text(st, 5, f->message);
+	bind_text(st, 6, refs);
+	g_free(refs);
+	return step_done(s, st, error, "saving a finding");
+}
+
+static gint64
+insert_scan(Store *s, const StoreScan *scan, GError **error)
+{
+	sqlite3_stmt *st = prepare(
+		s,
+		"INSERT INTO scan(claim_id, folder, policy, direction, "
+		"verdict, scanned_at, report_json) "
+		"VALUES(?1, ?2, ?3, ?4, ?5, "
+		"strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
+		error);
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, scan->claim_id);
+	bind_text(st, 2, scan->folder);
+	bind_text(st, 3, scan->policy);
+	bind_text(st, 4, scan->direction);
+	bind_text(st, 5, scan->verdict);
+	bind_text(st, 6, scan->report_json);
+	if (!step_done(s, st, error, "saving a scan"))
+		return -1;
+	return sqlite3_last_insert_rowid(s->db);
+}
+
+static gboolean
+save_scan_rows(Store *s, gint64 id, const StoreScan *scan, GError **error)
+{
+	if (!save_files(s, id, scan, error))
+		return FALSE;
+	for (guint i = 0; i < scan->documents->len; i++)
+		if (!save_document(s, id, g_ptr_array_index(scan->documents, i),
+				   error))
+			return FALSE;
+	for (guint i = 0; i < scan->findings->len; i++)
+		if (!save_finding(s, id, g_ptr_array_index(scan->findings, i),
+				  error))
+			return FALSE;
+	return TRUE;
+}
+
+gint64
+store_scan_save(Store *store, const StoreScan *scan, GError **error)
+{
+	gint64 id;
+
+	if (!exec(store, "BEGIN IMMEDIATE", error))
+		return -1;
+	id = insert_scan(store, scan, error);
+	if (id < 0 || !save_scan_rows(store, id, scan, error)) {
+		exec(store, "ROLLBACK", NULL);
+		return -1;
+	}
+	if (!exec(store, "COMMIT", error)) {
+		exec(store, "ROLLBACK", NULL);
+		return -1;
+	}
+	return id;
+}
+
+static int
+count(Store *s, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st = prepare(s, sql, NULL);
+	int n = -1;
+
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, a);
+	if (b != NULL)
+		bind_text(st, 2, b);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+store_scan_count(Store *store, const char *claim_id)
+{
+	return count(store, "SELECT count(*) FROM scan WHERE claim_id = ?1",
+		     claim_id, NULL);
+}
+
+int
+store_page_count(Store *store, const char *sha256, const char *engine)
+{
+	return count(store,
+		     "SELECT count(*) FROM page WHERE sha256 = ?1 AND "
+		     "engine = ?2",
+		     sha256, engine);
+}

@@ -1,0 +1,326 @@
+/* e2e_check.c - run `evidcheck scan` on a generated claim folder and
+ * compare its JSON report with the case's expected.json: the verdict and
+ * exit status, the findings a reviewer must see (and no others), checklist
+ * statuses and document types. Optionally scans twice to check caching.
+ * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR */
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+static int failures;
+
+static void
+fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
+static void
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("FAIL: ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	failures++;
+}
+
+static const char *
+str_member(JsonObject *o, const char *key)
+{
+	JsonNode *n = json_object_get_member(o, key);
+
+	return n != NULL && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n)
+						     : NULL;
+}
+
+static JsonNode *
+parse(const char *data, const char *what)
+{
+	JsonParser *p = json_parser_new();
+	GError *error = NULL;
+	JsonNode *root = NULL;
+
+	if (json_parser_load_from_data(p, data, -1, &error))
+		root = json_node_copy(json_parser_get_root(p));
+	else
+		fail("%s is not JSON: %s", what, error->message);
+	g_clear_error(&error);
+	g_object_unref(p);
+	return root;
+}
+
+/* Run evidcheck; returns the parsed report and sets *STATUS. */
+static JsonNode *
+run_scan(char **argv, int *status)
+{
+	char *out = NULL;
+	char *err = NULL;
+	GError *error = NULL;
+	JsonNode *report = NULL;
+
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+			  &err, status, &error)) {
+		fail("cannot run evidcheck: %s", error->message);
+		goto cleanup;
+	}
+	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128;
+	if (err != NULL && *err != '\0')
+		printf("evidcheck stderr:\n%s\n", err);
+	report = parse(out, "evidcheck's stdout");
+	if (report != NULL)
+		printf("%s\n", out);
+cleanup:
+	g_clear_error(&error);
+	g_free(out);
+	g_free(err);
+	return report;
+}
+
+static gboolean
+refs_contain(JsonObject *actual, JsonObject *expected)
+{
+	const char *want = str_member(expected, "document");
+	JsonArray *refs;
+
+	if (want == NULL)
+		return TRUE;
+	refs = json_object_get_array_member(actual, "documents");
+	for (guint i = 0; i < json_array_get_length(refs); i++)
+		if (g_str_has_prefix(json_array_get_string_element(refs, i),
+				     want))
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+finding_matches(JsonObject *a, JsonObject *e)
+{
+	const char *item = str_member(e, "item");
+	const char *sev = str_member(e, "severity");
+
+	return g_strcmp0(str_member(a, "code"), str_member(e, "code")) == 0 &&
+	       (item == NULL || g_strcmp0(str_member(a, "item"), item) == 0) &&
+	       (sev == NULL || g_strcmp0(str_member(a, "severity"), sev) == 0) &&
+	       refs_contain(a, e);
+}
+
+/* Every expected finding matches a distinct actual one; with
+ * "only_these_findings", nothing else was raised. */
+static void
+check_findings(JsonObject *report, JsonObject *exp)
+{
+	JsonArray *actual = json_object_get_array_member(report, "findings");
+	JsonArray *want = json_object_has_member(exp, "findings")
+				  ? json_object_get_array_member(exp, "findings")
+				  : NULL;
+	guint n = json_array_get_length(actual);
+	gboolean *used = g_new0(gboolean, n + 1);
+	guint n_want = want != NULL ? json_array_get_length(want) : 0;
+
+	for (guint i = 0; i < n_want; i++) {
+		JsonObject *e = json_array_get_object_element(want, i);
+		gboolean found = FALSE;
+
+		for (guint j = 0; j < n && !found; j++) {
+			if (used[j] ||
+			    !finding_matches(
+				    json_array_get_object_element(actual, j), e))
+				continue;
+			used[j] = found = TRUE;
+		}
+		if (!found)
+			fail("expected finding %s (item %s, document %s) not "
+			     "raised",
+			     str_member(e, "code"), str_member(e, "item"),
+			     str_member(e, "document"));
+	}
+	if (json_object_has_member(exp, "only_these_findings") &&
+	    json_object_get_boolean_member(exp, "only_these_findings"))
+		for (guint j = 0; j < n; j++)
+			if (!used[j])
+				fail("unexpected finding %s: %s",
+				     str_member(json_array_get_object_element(
+							actual, j),
+						"code"),
+				     str_member(json_array_get_object_element(
+							actual, j),
+						"message"));
+	g_free(used);
+}
+
+static void
+check_checklist(JsonObject *report, JsonObject *exp)
+{
+	JsonArray *items = json_object_get_array_member(report, "checklist");
+	JsonObject *want;
+	GList *keys;
+
+	if (!json_object_has_member(exp, "checklist"))
+		return;
+	want = json_object_get_object_member(exp, "checklist");
+	keys = json_object_get_members(want);
+	for (GList *k = keys; k != NULL; k = k->next) {
+		const char *status = json_object_get_string_member(want, k->data);
+		const char *got = NULL;
+
+		for (guint i = 0; i < json_array_get_length(items); i++) {
+			JsonObject *it = json_array_get_object_element(items, i);
+
+			if (g_strcmp0(str_member(it, "item"), k->data) == 0)
+				got = str_member(it, "status");
+		}
+		if (g_strcmp0(got, status) != 0)
+			fail("checklist item %s: expected %s, got %s",
+			     (char *)k->data, status, got ? got : "(absent)");
+	}
+	g_list_free(keys);
+}
+
+static void
+check_documents(JsonObject *report, JsonObject *exp)
+{
+	JsonArray *docs = json_object_get_array_member(report, "documents");
+	JsonObject *want;
+	GList *keys;
+
+	if (!json_object_has_member(exp, "documents"))
+		return;
+	want = json_object_get_object_member(exp, "documents");
+	keys = json_object_get_members(want);
+	for (GList *k = keys; k != NULL; k = k->next) {
+		const char *type = json_object_get_string_member(want, k->data);
+		gboolean found = FALSE;
+
+		for (guint i = 0; i < json_array_get_length(docs); i++) {
+			JsonObject *d = json_array_get_object_element(docs, i);
+
+			found |= g_strcmp0(str_member(d, "file"), k->data) == 0 &&
+				 g_strcmp0(str_member(d, "type"), type) == 0;
+		}
+		if (!found)
+			fail("no document of type %s in %s", type,
+			     (char *)k->data);
+	}
+	g_list_free(keys);
+}
+
+/* "summary": {"pages_ocr": 0, ...}: exact counts. */
+static void
+check_summary(JsonObject *report, JsonObject *want, const char *run)
+{
+	JsonObject *got = json_object_get_object_member(report, "summary");
+	GList *keys = json_object_get_members(want);
+
+	for (GList *k = keys; k != NULL; k = k->next) {
+		gint64 w = json_object_get_int_member(want, k->data);
+		gint64 g = json_object_get_int_member(got, k->data);
+
+		if (w != g)
+			fail("%s run: summary.%s is %" G_GINT64_FORMAT
+			     ", expected %" G_GINT64_FORMAT,
+			     run, (char *)k->data, g, w);
+	}
+	g_list_free(keys);
+}
+
+static void
+check_report(JsonObject *report, int status, JsonObject *exp)
+{
+	const char *verdict = str_member(exp, "verdict");
+
+	if (g_strcmp0(str_member(report, "verdict"), verdict) != 0)
+		fail("verdict %s, expected %s", str_member(report, "verdict"),
+		     verdict);
+	if (status != (g_strcmp0(verdict, "pass") == 0 ? 0 : 1))
+		fail("exit status %d does not match verdict %s", status,
+		     verdict);
+	check_findings(report, exp);
+	check_checklist(report, exp);
+	check_documents(report, exp);
+	if (json_object_has_member(exp, "summary"))
+		check_summary(report,
+			      json_object_get_object_member(exp, "summary"),
+			      "first");
+}
+
+/* Each run of the case starts from an empty store. */
+static void
+fresh_store(const char *dir)
+{
+	static const char *const names[] = {"store.db", "store.db-wal",
+					    "store.db-shm"};
+
+	g_mkdir_with_parents(dir, 0700);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *path = g_build_filename(dir, names[i], NULL);
+
+		g_unlink(path);
+		g_free(path);
+	}
+}
+
+static GPtrArray *
+scan_argv(char **argv, JsonObject *exp)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	JsonArray *extra = json_object_has_member(exp, "args")
+				   ? json_object_get_array_member(exp, "args")
+				   : NULL;
+
+	g_ptr_array_add(a, g_strdup(argv[1]));
+	g_ptr_array_add(a, g_strdup("scan"));
+	g_ptr_array_add(a, g_strdup(argv[2]));
+	g_ptr_array_add(a, g_strdup("--format=json"));
+	g_ptr_array_add(a, g_strconcat("--db=", argv[4], "/store.db", NULL));
+	for (guint i = 0; extra != NULL && i < json_array_get_length(extra); i++)
+		g_ptr_array_add(a,
+				g_strdup(json_array_get_string_element(extra, i)));
+	g_ptr_array_add(a, NULL);
+	return a;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *text = NULL;
+	JsonNode *exp_node = NULL;
+	JsonNode *report = NULL;
+	JsonObject *exp;
+	GPtrArray *args;
+	int status = -1;
+
+	if (argc != 5) {
+		fprintf(stderr, "usage: e2e_check EVIDCHECK CLAIM EXPECTED "
+				"WORKDIR\n");
+		return 2;
+	}
+	if (!g_file_get_contents(argv[3], &text, NULL, NULL) ||
+	    (exp_node = parse(text, argv[3])) == NULL)
+		return 2;
+	exp = json_node_get_object(exp_node);
+	fresh_store(argv[4]);
+	args = scan_argv(argv, exp);
+	report = run_scan((char **)args->pdata, &status);
+	if (report != NULL)
+		check_report(json_node_get_object(report), status, exp);
+	if (report != NULL && json_object_has_member(exp, "second_run")) {
+		json_node_unref(report);
+		report = run_scan((char **)args->pdata, &status);
+		if (report != NULL)
+			check_summary(json_node_get_object(report),
+				      json_object_get_object_member(
+					      exp, "second_run"),
+				      "second");
+	}
+	if (report != NULL)
+		json_node_unref(report);
+	json_node_unref(exp_node);
+	g_ptr_array_unref(args);
+	g_free(text);
+	printf("%s\n", failures == 0 ? "ok" : "FAILED");
+	return failures == 0 ? 0 : 1;
+}
