@@ -22,6 +22,10 @@ void checklist_policy_free(ChecklistPolicy *policy);
 /* Edition declared by the file (e.g. "2026"). Borrowed. */
 const char *checklist_policy_edition(const ChecklistPolicy *policy);
 
+/* The direction ids the policy has ("1" … "14.1" … "20"), in file order,
+ * NULL-terminated; for --direction help and messages. Borrowed. */
+const char *const *checklist_policy_directions(const ChecklistPolicy *policy);
+
 /* Chinese name of DIRECTION (e.g. "生产制造"), or NULL when the policy does
  * not have it. Borrowed. */
 const char *checklist_direction_name(const ChecklistPolicy *policy,
@@ -58,8 +62,11 @@ typedef struct {
  * (MISSING_EVIDENCE, error) when it does not, not_required when its
  * condition (scene, delivery, "如有") excludes it, and not_checked when it
  * needs a type RULES cannot recognise. An unknown or absent direction gives
- * an empty list and a DIRECTION_UNKNOWN error finding. Never NULL;
- * the caller owns the result. */
+ * an empty list and a DIRECTION_UNKNOWN error finding. Also raised:
+ * AGENCY_NOT_ALLOWED (error) for agency delivery where the direction has
+ * agency_allowed = false, SCENE_UNKNOWN (warning) for a scene the
+ * direction does not have. CLAIM may be NULL (direction unknown). Never
+ * NULL; the caller owns the result. */
 ChecklistResult *checklist_evaluate(const ChecklistPolicy *policy,
 				    const ClassifyRules *rules,
 				    const CoreClaim *claim,

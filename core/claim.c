@@ -64,8 +64,9 @@ get_string(JsonObject *obj, const char *key, const char *where, char **out,
 	} else if (type == G_TYPE_DOUBLE) {
 		char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-		*out = g_strdup(g_ascii_formatd(buf, sizeof buf, "%.2f",
-						json_node_get_double(node)));
+		/* Shortest form: "direction": 14.1 means "14.1". */
+		*out = g_strdup(g_ascii_dtostr(buf, sizeof buf,
+					       json_node_get_double(node)));
 	} else {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
 			    "%s: \"%s\" must be a string or a number", where,
@@ -73,6 +74,50 @@ get_string(JsonObject *obj, const char *key, const char *where, char **out,
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* "60,000" -> "60000.00"; NULL when RAW is not a plain amount. */
+static char *
+amount_normalize(const char *raw)
+{
+	GString *digits = g_string_new(NULL);
+	char *end = NULL;
+	char *out = NULL;
+	double v;
+
+	for (const char *p = raw; *p != '\0'; p++)
+		if (*p != ',' && *p != ' ')
+			g_string_append_c(digits, *p);
+	v = g_ascii_strtod(digits->str, &end);
+	if (digits->len > 0 && end != NULL && *end == '\0' && v >= 0 &&
+	    v < 1e12)
+		out = g_strdup_printf("%.2f", v);
+	g_string_free(digits, TRUE);
+	return out;
+}
+
+/* Amounts are kept as "60000.00" whether written 60000, 60000.0 or
+ * "60,000.00", so they compare as strings with the invoices' totals. */
+static gboolean
+get_amount(JsonObject *obj, const char *key, const char *where, char **out,
+	   GError **error)
+{
+	char *raw = NULL;
+	gboolean ok = get_string(obj, key, where, &raw, error);
+
+	if (ok && raw != NULL) {
+		g_free(*out);
+		*out = amount_normalize(raw);
+		if (*out == NULL) {
+			g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
+				    "%s: \"%s\" must be an amount in yuan, "
+				    "not '%s'",
+				    where, key, raw);
+			ok = FALSE;
+		}
+	}
+	g_free(raw);
+	return ok;
 }
 
 static gboolean
@@ -113,8 +158,8 @@ get_contract(JsonObject *obj, const char *where, CoreClaim *c, GError **error)
 	return get_string(sub, "number", where, &c->contract_number, error) &&
 	       get_string(sub, "signed_on", where, &c->contract_signed_on,
 			  error) &&
-	       get_string(sub, "amount", where, &c->contract_amount, error) &&
-	       get_string(sub, "voucher_amount", where, &c->voucher_amount,
+	       get_amount(sub, "amount", where, &c->contract_amount, error) &&
+	       get_amount(sub, "voucher_amount", where, &c->voucher_amount,
 			  error);
 }
 

@@ -47,10 +47,10 @@ test_claim_parse(void)
 {
 	const char *json =
 		"{\"claim_id\": \"GXFWQ-2026-000123\", \"direction\": 4,"
-		" \"scene\": \"3\", \"delivery\": \"self\","
+		" \"scene\": 14.1, \"delivery\": \"self\","
 		" \"enterprise\": {\"name\": \"广西某某机械有限公司\"},"
 		" \"contract\": {\"signed_on\": \"2025-06-01\","
-		" \"amount\": 60000.00, \"voucher_amount\": \"30000.00\"},"
+		" \"amount\": 60000, \"voucher_amount\": \"30,000\"},"
 		" \"trainees\": 8, \"unknown_key\": [1]}";
 	GError *error = NULL;
 	CoreClaim *c = core_claim_parse(json, strlen(json), "claim.json",
@@ -59,6 +59,7 @@ test_claim_parse(void)
 	g_assert_no_error(error);
 	g_assert_cmpstr(c->claim_id, ==, "GXFWQ-2026-000123");
 	g_assert_cmpstr(c->direction, ==, "4");
+	g_assert_cmpstr(c->scene, ==, "14.1");
 	g_assert_cmpstr(c->enterprise.name, ==, "广西某某机械有限公司");
 	g_assert_null(c->enterprise.credit_code);
 	g_assert_null(c->provider.name);
@@ -72,9 +73,10 @@ static void
 test_claim_errors(void)
 {
 	const char *bad[] = {"{\"direction\": [4]}", "[1, 2]", "{nope",
-			     "{\"enterprise\": \"x\"}", "{\"trainees\": -3}"};
+			     "{\"enterprise\": \"x\"}", "{\"trainees\": -3}",
+			     "{\"contract\": {\"amount\": \"六万\"}}"};
 	const char *key[] = {"direction", "object", "JSON", "enterprise",
-			     "trainees"};
+			     "trainees", "amount"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		GError *error = NULL;
