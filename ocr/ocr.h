@@ -11,6 +11,9 @@
 G_BEGIN_DECLS
 
 #define OCR_DEFAULT_LANGS "chi_sim+eng"
+/* A page Tesseract has not finished by then is reported as unreadable
+ * rather than holding up the whole claim. */
+#define OCR_PAGE_DEADLINE_SECONDS 180
 
 typedef struct OcrEngine OcrEngine;
 
@@ -25,6 +28,11 @@ void ocr_engine_free(OcrEngine *engine);
  * languages, page segmentation mode, preprocessing). Stored with cached
  * text so a change of engine or settings re-reads pages. Borrowed. */
 const char *ocr_engine_key(const OcrEngine *engine);
+
+/* The key an engine started with LANGS (NULL: OCR_DEFAULT_LANGS) would
+ * have, without starting Tesseract - for cache look-ups before any page
+ * needs OCR. Returns a new string the caller owns (g_free). */
+char *ocr_settings_key(const char *langs);
 
 /* The same key for engines started with LANGS (NULL: OCR_DEFAULT_LANGS),
  * known without starting one, so cached text is found without loading

@@ -1,0 +1,368 @@
+/* ingest.c - one uploaded file: map it, hash it, tell its kind from its
+ * bytes (never from its name: providers rename freely), and hand it to the
+ * PDF or image reader. Every failure ends up in file->error, worded for the
+ * reviewer, so a bad upload becomes a finding instead of a crash. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest/ingest_int.h"
+
+/* How far into the file "%PDF-" may start: some generators put junk (a
+ * BOM, an HTTP header) in front and readers accept it. */
+#define PDF_MAGIC_WINDOW 1024
+
+const char *
+ingest_kind_name(IngestKind kind)
+{
+	switch (kind) {
+	case INGEST_KIND_PDF:
+		return "pdf";
+	case INGEST_KIND_JPEG:
+		return "jpeg";
+	case INGEST_KIND_PNG:
+		return "png";
+	case INGEST_KIND_TIFF:
+		return "tiff";
+	case INGEST_KIND_WEBP:
+		return "webp";
+	case INGEST_KIND_BMP:
+		return "bmp";
+	case INGEST_KIND_UNKNOWN:
+		break;
+	}
+	return "unknown";
+}
+
+static gboolean
+starts_with(const guint8 *data, gsize len, const void *magic, gsize n)
+{
+	return len >= n && memcmp(data, magic, n) == 0;
+}
+
+IngestKind
+ingest_kind_sniff(const guint8 *data, gsize len)
+{
+	if (data == NULL)
+		return INGEST_KIND_UNKNOWN;
+	if (starts_with(data, len, "\xff\xd8\xff", 3))
+		return INGEST_KIND_JPEG;
+	if (starts_with(data, len, "\x89PNG\r\n\x1a\n", 8))
+		return INGEST_KIND_PNG;
+	if (starts_with(data, len, "II*\0", 4) ||
+	    starts_with(data, len, "MM\0*", 4))
+		return INGEST_KIND_TIFF;
+	if (len >= 12 && starts_with(data, len, "RIFF", 4) &&
+	    memcmp(data + 8, "WEBP", 4) == 0)
+		return INGEST_KIND_WEBP;
+	if (memmem(data, MIN(len, PDF_MAGIC_WINDOW), "%PDF-", 5) != NULL)
+		return INGEST_KIND_PDF;
+	/* "BM" alone is weak; a real header is at least 26 bytes. */
+	if (len >= 26 && starts_with(data, len, "BM", 2))
+		return INGEST_KIND_BMP;
+	return INGEST_KIND_UNKNOWN;
+}
+
+/* iPhones save HEIC by default; the same box format also holds videos. */
+static gboolean
+is_heif_brand(const guint8 *brand)
+{
+	static const char *const brands[] = {"heic", "heix", "hevc", "heim",
+					     "heis", "mif1", "msf1", "avif"};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(brands); i++)
+		if (memcmp(brand, brands[i], 4) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* UTF-8 over the first 4 KiB, allowing a character cut at the end. */
+static gboolean
+looks_like_text(const guint8 *data, gsize len)
+{
+	gsize n = MIN(len, 4096);
+	const char *end = NULL;
+
+	g_utf8_validate((const char *)data, (gssize)n, &end);
+	return (const char *)data + n - end < 4 && memchr(data, 0, n) == NULL;
+}
+
+/* What an unsupported upload most likely is, so the message tells the
+ * provider what to do instead. */
+static const char *
+describe_unsupported(const guint8 *data, gsize len)
+{
+	if (starts_with(data, len, "PK\x03\x04", 4))
+		return "a ZIP container (an OFD invoice, a Word/Excel file or "
+		       "a .zip archive; upload the PDF version or the files "
+		       "inside)";
+	if (starts_with(data, len, "\xd0\xcf\x11\xe0", 4))
+		return "an old Word/Excel document (save it as PDF)";
+	if (len >= 12 && memcmp(data + 4, "ftyp", 4) == 0)
+		return is_heif_brand(data + 8)
+			       ? "a HEIC/HEIF photo (set the phone camera to "
+				 "JPEG, or export the photo as JPEG)"
+			       : "a video or other ISO media file";
+	if (starts_with(data, len, "GIF8", 4))
+		return "a GIF image";
+	if (starts_with(data, len, "Rar!", 4) ||
+	    starts_with(data, len, "7z\xbc\xaf", 4))
+		return "a compressed archive (upload the files inside)";
+	if (starts_with(data, len, "<?xml", 5) ||
+	    starts_with(data, len, "\xef\xbb\xbf<?xml", 8))
+		return "an XML file (for an electronic invoice, upload its PDF "
+		       "version)";
+	if (looks_like_text(data, len))
+		return "a text file";
+	return "not a file type evidcheck knows";
+}
+
+IngestFile *
+ingest_file_new(const char *abs_path, const char *rel_path)
+{
+	IngestFile *file = g_new0(IngestFile, 1);
+
+	file->abs_path = g_strdup(abs_path);
+	file->path = g_strdup(rel_path);
+	return file;
+}
+
+void
+ingest_file_fail(IngestFile *file, CoreErrorCode code, const char *fmt, ...)
+{
+	va_list ap;
+	char *reason;
+
+	/* The first failure is the one the reviewer can act on. */
+	if (file->error != NULL)
+		return;
+	va_start(ap, fmt);
+	reason = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error(&file->error, CORE_ERROR, code, "cannot read '%s': %s",
+		    file->path, reason);
+	g_free(reason);
+}
+
+static void
+unmap(gpointer mapped)
+{
+	g_mapped_file_unref(mapped);
+}
+
+/* fstat on the opened descriptor, not stat on the name, so the checks
+ * apply to the very file that is mapped. O_NONBLOCK keeps a FIFO from
+ * hanging the open. */
+GBytes *
+ingest_map(const char *abs_path, const char *rel_path, GError **error)
+{
+	GMappedFile *mapped = NULL;
+	GBytes *bytes = NULL;
+	GError *local = NULL;
+	struct stat st;
+	int fd;
+
+	fd = open(abs_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
+			    "cannot read '%s': %s", rel_path,
+			    g_strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
+			    "cannot read '%s': not a regular file", rel_path);
+		goto cleanup;
+	}
+	if (st.st_size > INGEST_MAX_FILE_BYTES) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
+			    "cannot read '%s': the file is %" G_GINT64_FORMAT
+			    " MB, over the limit of %d MB",
+			    rel_path, (gint64)st.st_size / (1024 * 1024),
+			    INGEST_MAX_FILE_BYTES / (1024 * 1024));
+		goto cleanup;
+	}
+	if (st.st_size == 0) {
+		bytes = g_bytes_new(NULL, 0);
+		goto cleanup;
+	}
+	mapped = g_mapped_file_new_from_fd(fd, FALSE, &local);
+	if (mapped == NULL) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
+			    "cannot read '%s': %s", rel_path, local->message);
+		goto cleanup;
+	}
+	bytes = g_bytes_new_with_free_func(g_mapped_file_get_contents(mapped),
+					   g_mapped_file_get_length(mapped),
+					   unmap, mapped);
+cleanup:
+	g_clear_error(&local);
+	close(fd);
+	return bytes;
+}
+
+static void
+hash_bytes(IngestFile *file, GBytes *bytes)
+{
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize len = 0;
+	const guint8 *data = g_bytes_get_data(bytes, &len);
+
+	g_checksum_update(sum, data, (gssize)len);
+	g_strlcpy(file->sha256, g_checksum_get_string(sum),
+		  sizeof(file->sha256));
+	g_checksum_free(sum);
+}
+
+IngestFile *
+ingest_file_read(const char *abs_path, const char *rel_path)
+{
+	IngestFile *file = ingest_file_new(abs_path, rel_path);
+	GBytes *bytes = NULL;
+	const guint8 *data;
+	gsize len = 0;
+
+	bytes = ingest_map(abs_path, rel_path, &file->error);
+	if (bytes == NULL)
+		goto cleanup;
+	data = g_bytes_get_data(bytes, &len);
+	file->size = (gint64)len;
+	if (len == 0) {
+		ingest_file_fail(file, CORE_ERROR_FORMAT, "the file is empty");
+		goto cleanup;
+	}
+	hash_bytes(file, bytes);
+	file->kind = ingest_kind_sniff(data, len);
+	switch (file->kind) {
+	case INGEST_KIND_PDF:
+		ingest_pdf_read(file, bytes);
+		break;
+	case INGEST_KIND_UNKNOWN:
+		ingest_file_fail(file, CORE_ERROR_UNSUPPORTED,
+				 "unsupported format: %s (evidcheck reads "
+				 "PDF, JPEG, PNG, TIFF, WebP and BMP)",
+				 describe_unsupported(data, len));
+		break;
+	default:
+		ingest_image_read(file, bytes);
+		break;
+	}
+cleanup:
+	if (file->error != NULL)
+		file->n_pages = 0;
+	g_clear_pointer(&bytes, g_bytes_unref);
+	return file;
+}
+
+void
+ingest_file_free(IngestFile *file)
+{
+	if (file == NULL)
+		return;
+	g_free(file->path);
+	g_free(file->abs_path);
+	g_clear_pointer(&file->layer_text, g_ptr_array_unref);
+	g_clear_error(&file->error);
+	g_free(file);
+}
+
+gboolean
+ingest_text_is_usable(const char *text)
+{
+	const char *p = text;
+	const char *end;
+	int count = 0;
+
+	if (text == NULL)
+		return FALSE;
+	end = text + strlen(text);
+	while (p < end && count < INGEST_MIN_LAYER_CHARS) {
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+
+		/* A broken byte is skipped, not trusted and not fatal. */
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			p++;
+			continue;
+		}
+		if (g_unichar_isalnum(c))
+			count++;
+		p = g_utf8_next_char(p);
+	}
+	return count >= INGEST_MIN_LAYER_CHARS;
+}
+
+IngestImage *
+ingest_image_new(int width, int height, int channels, int dpi,
+		 GError **error)
+{
+	IngestImage *image = g_new0(IngestImage, 1);
+	gsize size = (gsize)width * (gsize)height * (gsize)channels;
+
+	image->width = width;
+	image->height = height;
+	image->channels = channels;
+	image->stride = width * channels;
+	image->dpi = dpi;
+	/* g_malloc would abort the whole scan on one oversized page. */
+	image->pixels = g_try_malloc(size);
+	if (image->pixels == NULL) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
+			    "out of memory for a %dx%d page image", width,
+			    height);
+		g_free(image);
+		return NULL;
+	}
+	return image;
+}
+
+void
+ingest_image_free(IngestImage *image)
+{
+	if (image == NULL)
+		return;
+	g_free(image->pixels);
+	g_free(image);
+}
+
+/* The file is mapped again rather than kept in memory from
+ * ingest_file_read: a claim can hold gigabytes of scans, and only the pages
+ * that need OCR are rendered. */
+IngestImage *
+ingest_page_render(const IngestFile *file, int page, GError **error)
+{
+	IngestImage *image = NULL;
+	GBytes *bytes = NULL;
+
+	if (file->error != NULL) {
+		g_propagate_error(error, g_error_copy(file->error));
+		return NULL;
+	}
+	if (page < 1 || (file->n_pages > 0 && page > file->n_pages)) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "cannot read '%s': it has no page %d", file->path,
+			    page);
+		return NULL;
+	}
+	bytes = ingest_map(file->abs_path, file->path, error);
+	if (bytes == NULL)
+		goto cleanup;
+	if (file->size > 0 && (gint64)g_bytes_get_size(bytes) != file->size) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
+			    "cannot read '%s': the file changed while it "
+			    "was being checked", file->path);
+		goto cleanup;
+	}
+	if (file->kind == INGEST_KIND_PDF)
+		image = ingest_pdf_render(file, bytes, page, error);
+	else if (file->kind != INGEST_KIND_UNKNOWN)
+		image = ingest_image_render(file, bytes, page, error);
+	else
+		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
+			    "cannot read '%s': unsupported format",
+			    file->path);
+cleanup:
+	g_clear_pointer(&bytes, g_bytes_unref);
+	return image;
+}
