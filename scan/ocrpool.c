@@ -56,7 +56,9 @@ worker(gpointer item, gpointer user_data)
 {
 	ScanOcrTask *task = item;
 	Run *run = user_data;
+	gint64 start = g_get_monotonic_time();
 	OcrEngine *engine = engine_take(run->ctx, &task->error);
+	gint64 ready = g_get_monotonic_time();
 
 	if (engine == NULL) {
 		task->fatal = TRUE;
@@ -64,6 +66,9 @@ worker(gpointer item, gpointer user_data)
 		read_page(task, engine);
 		g_async_queue_push(run->ctx->idle_engines, engine);
 	}
+	g_debug("ocr %s#%d: engine %.2f s, page %.2f s", task->file->path,
+		task->page, (ready - start) / 1e6,
+		(g_get_monotonic_time() - ready) / 1e6);
 	g_async_queue_push(run->finished, task);
 }
 

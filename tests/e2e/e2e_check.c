@@ -159,6 +159,12 @@ check_checklist(JsonObject *report, JsonObject *exp)
 	JsonObject *want;
 	GList *keys;
 
+	if (json_object_has_member(exp, "checklist_items") &&
+	    json_array_get_length(items) !=
+		    (guint)json_object_get_int_member(exp, "checklist_items"))
+		fail("checklist has %u items, expected %" G_GINT64_FORMAT,
+		     json_array_get_length(items),
+		     json_object_get_int_member(exp, "checklist_items"));
 	if (!json_object_has_member(exp, "checklist"))
 		return;
 	want = json_object_get_object_member(exp, "checklist");
