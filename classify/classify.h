@@ -50,6 +50,41 @@ GPtrArray *classify_documents(const ClassifyRules *rules, GPtrArray *pages);
 void classify_extract_fields(const ClassifyRules *rules, CoreDocument *doc,
 			     const char *text);
 
+/* Explain how TEXT (normalised) scores: one line per type whose cues
+ * fired, naming each cue with its weight and the type's sum, then the
+ * verdict classify_page would give. For tuning the rules. Returns a new
+ * string the caller owns. */
+char *classify_explain(const ClassifyRules *rules, const char *text,
+		       gboolean is_image);
+
+/* ---- value converters (also for checklist/ and reports/) ------------- */
+
+/* Read 大写 capital numerals as yuan with two decimals: "陆万圆整" is
+ * "60000.00", "壹拾贰万叁仟肆佰伍拾陆元柒角捌分" is "123456.78". A leading
+ * 人民币 and spaces are allowed; anything malformed (陆万万, 壹贰, 壹佰伍元
+ * for 105, stray characters, invalid UTF-8) gives NULL. Returns a new
+ * string or NULL. */
+char *classify_amount_from_capital(const char *text);
+
+/* "¥60,000.00", "60000元", "6万元", "Y6O000.00" (OCR) as "60000.00".
+ * Returns a new string, or NULL when TEXT is not an amount. */
+char *classify_normalize_amount(const char *text);
+
+/* "2026年1月5日", "2026-01-05", "2026/1/5", "2026.01.05", "20260105" or
+ * "二〇二六年一月五日" as "2026-01-05"; OCR's O, l, I, | and ] in the
+ * digits are read as 0 and 1. Impossible dates (2026-02-30) and years
+ * outside 1900..2100 give NULL. Returns a new string or NULL. */
+char *classify_normalize_date(const char *text);
+
+/* TRUE when CODE has the shape of an 18-character unified social credit
+ * code (GB 32100): [0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}. */
+gboolean classify_is_credit_code(const char *code);
+
+/* TRUE when CODE has that shape and its 18th character is the right check
+ * character. Extraction does not require it (samples and some scans fail
+ * it); checks may use it to tell an OCR misread from a different party. */
+gboolean classify_credit_code_checksum_ok(const char *code);
+
 G_END_DECLS
 
 #endif
