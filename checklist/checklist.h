@@ -47,7 +47,7 @@ typedef struct {
 	char *label;  /* the guide's words, e.g. "发票及支付凭证" */
 	ChecklistStatus status;
 	GPtrArray *documents; /* char* "file#page" refs that satisfy it */
-	char *note;           /* why not_checked / not_required, or NULL */
+	char *note;	      /* why not_checked / not_required, or NULL */
 } ChecklistItem;
 
 typedef struct {

@@ -42,40 +42,40 @@ static GOptionContext *
 option_context(Options *o)
 {
 	const GOptionEntry entries[] = {
-		{"format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
-		 "What goes to stdout: text (default) or json", "FORMAT"},
-		{"out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
-		 "Also write the JSON report to FILE", "FILE"},
-		{"direction", 'd', 0, G_OPTION_ARG_STRING, &o->direction,
-		 "Direction 1..20 (14.1.., 15.1..); overrides claim.json", "N"},
-		{"scene", 0, 0, G_OPTION_ARG_STRING, &o->scene,
-		 "Scene number within the direction", "N"},
-		{"delivery", 0, 0, G_OPTION_ARG_STRING, &o->delivery,
-		 "self or agency", "HOW"},
-		{"product-name", 0, 0, G_OPTION_ARG_STRING, &o->product_name,
-		 "Product name as listed on the platform", "NAME"},
-		{"project-kind", 0, 0, G_OPTION_ARG_STRING, &o->project_kind,
-		 "single_line_mes, multi_system or other", "KIND"},
-		{"db", 0, 0, G_OPTION_ARG_FILENAME, &o->db,
-		 "Store file (default: ~/.local/share/evidcheck/evidcheck.db)",
-		 "FILE"},
-		{"no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
-		 "Neither use nor record anything in the store", NULL},
-		{"policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
-		 "Policy edition (default: the newest in the rules folder)",
-		 "EDITION"},
-		{"rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
-		 "Rules folder holding <edition>/types.ini and evidence.ini",
-		 "DIR"},
-		{"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
-		 "Pages OCR'd at once (default: one per core)", "N"},
-		{NULL, 0, 0, 0, NULL, NULL, NULL}};
-	GOptionContext *oc = g_option_context_new(
-		"DIR - check one claim folder");
+	    {"format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
+	     "What goes to stdout: text (default) or json", "FORMAT"},
+	    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
+	     "Also write the JSON report to FILE", "FILE"},
+	    {"direction", 'd', 0, G_OPTION_ARG_STRING, &o->direction,
+	     "Direction 1..20 (14.1.., 15.1..); overrides claim.json", "N"},
+	    {"scene", 0, 0, G_OPTION_ARG_STRING, &o->scene,
+	     "Scene number within the direction", "N"},
+	    {"delivery", 0, 0, G_OPTION_ARG_STRING, &o->delivery,
+	     "self or agency", "HOW"},
+	    {"product-name", 0, 0, G_OPTION_ARG_STRING, &o->product_name,
+	     "Product name as listed on the platform", "NAME"},
+	    {"project-kind", 0, 0, G_OPTION_ARG_STRING, &o->project_kind,
+	     "single_line_mes, multi_system or other", "KIND"},
+	    {"db", 0, 0, G_OPTION_ARG_FILENAME, &o->db,
+	     "Store file (default: ~/.local/share/evidcheck/evidcheck.db)",
+	     "FILE"},
+	    {"no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
+	     "Neither use nor record anything in the store", NULL},
+	    {"policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
+	     "Policy edition (default: the newest in the rules folder)",
+	     "EDITION"},
+	    {"rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
+	     "Rules folder holding <edition>/types.ini and evidence.ini",
+	     "DIR"},
+	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
+	     "Pages OCR'd at once (default: one per core)", "N"},
+	    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+	GOptionContext *oc =
+	    g_option_context_new("DIR - check one claim folder");
 
 	g_option_context_add_main_entries(oc, entries, NULL);
 	g_option_context_set_description(
-		oc, "Exit status: 0 pass, 1 flagged, 2 usage or fatal error.");
+	    oc, "Exit status: 0 pass, 1 flagged, 2 usage or fatal error.");
 	return oc;
 }
 
@@ -137,8 +137,8 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 	char *json = reports_json(r, ctx);
 	GError *error = NULL;
 	int code = g_str_equal(scan_result_verdict(r), "pass")
-			   ? CLI_EXIT_PASS
-			   : CLI_EXIT_FLAGGED;
+		       ? CLI_EXIT_PASS
+		       : CLI_EXIT_FLAGGED;
 
 	if (o->format != NULL && strcmp(o->format, "json") == 0) {
 		fputs(json, stdout);
@@ -167,7 +167,7 @@ static int
 run(const Options *o, const char *dir)
 {
 	ScanOptions so = {o->rules, o->policy, o->jobs, NULL};
-	ScanRequest req = {o->direction, o->scene,	  o->delivery,
+	ScanRequest req = {o->direction,    o->scene,	     o->delivery,
 			   o->product_name, o->project_kind, NULL};
 	ScanContext *ctx = NULL;
 	ScanResult *r = NULL;
@@ -203,8 +203,9 @@ cli_scan(int argc, char **argv)
 
 	if (!g_option_context_parse(oc, &argc, &argv, &error) ||
 	    !options_check(&o, argc, &error)) {
-		fprintf(stderr, "evidcheck scan: %s\n(see evidcheck scan "
-				"--help)\n",
+		fprintf(stderr,
+			"evidcheck scan: %s\n(see evidcheck scan "
+			"--help)\n",
 			error->message);
 		goto cleanup;
 	}

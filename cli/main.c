@@ -10,16 +10,16 @@
 #include "cli/cli.h"
 
 static const char usage[] =
-	"usage: evidcheck <command> [options]\n"
-	"\n"
-	"Pre-screens the acceptance evidence of a Guangxi manufacturing "
-	"service\nvoucher (服务券) claim before settlement.\n"
-	"\n"
-	"commands:\n"
-	"  scan DIR     check one claim folder and report (see scan --help)\n"
-	"  version      print the version\n"
-	"\n"
-	"exit status: 0 pass, 1 flagged, 2 usage or fatal error\n";
+    "usage: evidcheck <command> [options]\n"
+    "\n"
+    "Pre-screens the acceptance evidence of a Guangxi manufacturing "
+    "service\nvoucher (服务券) claim before settlement.\n"
+    "\n"
+    "commands:\n"
+    "  scan DIR     check one claim folder and report (see scan --help)\n"
+    "  version      print the version\n"
+    "\n"
+    "exit status: 0 pass, 1 flagged, 2 usage or fatal error\n";
 
 /* libgomp reads OMP_THREAD_LIMIT once, when it is loaded, so setting it
  * from here is too late for this process: run ourselves again with it

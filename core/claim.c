@@ -53,7 +53,7 @@ get_string(JsonObject *obj, const char *key, const char *where, char **out,
 	if (node == NULL || JSON_NODE_HOLDS_NULL(node))
 		return TRUE;
 	type = JSON_NODE_HOLDS_VALUE(node) ? json_node_get_value_type(node)
-					     : G_TYPE_INVALID;
+					   : G_TYPE_INVALID;
 	g_free(*out);
 	*out = NULL;
 	if (type == G_TYPE_STRING) {
@@ -197,8 +197,7 @@ fill_claim(JsonObject *o, const char *where, CoreClaim *c, GError **error)
 }
 
 CoreClaim *
-core_claim_parse(const char *data, gsize len, const char *name,
-		 GError **error)
+core_claim_parse(const char *data, gsize len, const char *name, GError **error)
 {
 	JsonParser *parser = json_parser_new_immutable();
 	CoreClaim *claim = NULL;

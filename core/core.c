@@ -2,7 +2,7 @@
  * and the error domain every module reports through. */
 #include "core/core.h"
 
-G_DEFINE_QUARK(evidcheck-error-quark, core_error)
+G_DEFINE_QUARK(evidcheck - error - quark, core_error)
 
 const char *
 core_text_source_name(CoreTextSource source)
@@ -74,8 +74,8 @@ core_document_new(const char *file, const char *type)
 	d->type = g_strdup(type);
 	d->pages = g_array_new(FALSE, FALSE, sizeof(int));
 	d->stamped = -1;
-	d->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-					  g_free);
+	d->fields =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	d->field_order = core_ptr_array_new(g_free);
 	return d;
 }
@@ -100,8 +100,7 @@ core_document_add_page(CoreDocument *doc, int page)
 }
 
 void
-core_document_set_field(CoreDocument *doc, const char *name,
-			const char *value)
+core_document_set_field(CoreDocument *doc, const char *name, const char *value)
 {
 	if (!g_hash_table_contains(doc->fields, name))
 		g_ptr_array_add(doc->field_order, g_strdup(name));

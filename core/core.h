@@ -12,14 +12,14 @@ G_BEGIN_DECLS
 #define CORE_ERROR (core_error_quark())
 
 typedef enum {
-	CORE_ERROR_IO,          /* a file or folder could not be read/written */
-	CORE_ERROR_FORMAT,      /* bytes are damaged or not what they claim   */
-	CORE_ERROR_UNSUPPORTED, /* a format or feature we do not read          */
-	CORE_ERROR_LIMIT,       /* input over a named limit                    */
-	CORE_ERROR_RULES,       /* a rules file is malformed                   */
-	CORE_ERROR_STORE,       /* the SQLite store failed                     */
-	CORE_ERROR_OCR,         /* the OCR engine failed                       */
-	CORE_ERROR_USAGE        /* the caller asked for something impossible   */
+	CORE_ERROR_IO,		/* a file or folder could not be read/written */
+	CORE_ERROR_FORMAT,	/* bytes are damaged or not what they claim   */
+	CORE_ERROR_UNSUPPORTED, /* a format or feature we do not read */
+	CORE_ERROR_LIMIT, /* input over a named limit                    */
+	CORE_ERROR_RULES, /* a rules file is malformed                   */
+	CORE_ERROR_STORE, /* the SQLite store failed                     */
+	CORE_ERROR_OCR,	  /* the OCR engine failed                       */
+	CORE_ERROR_USAGE  /* the caller asked for something impossible   */
 } CoreErrorCode;
 
 GQuark core_error_quark(void);
@@ -27,24 +27,25 @@ GQuark core_error_quark(void);
 /* ---- claim.json ------------------------------------------------------ */
 
 typedef struct {
-	char *name;        /* NULL when not declared */
+	char *name;	   /* NULL when not declared */
 	char *credit_code; /* NULL when not declared */
 } CoreParty;
 
 typedef struct {
-	char *claim_id;     /* NULL when not declared */
+	char *claim_id;	    /* NULL when not declared */
 	char *direction;    /* "1".."20", "14.1".. ; NULL when not declared */
-	char *scene;        /* NULL when not declared */
-	char *delivery;     /* "self" | "agency" | NULL */
+	char *scene;	    /* NULL when not declared */
+	char *delivery;	    /* "self" | "agency" | NULL */
 	char *product_name; /* NULL when not declared */
-	char *project_kind; /* "single_line_mes" | "multi_system" | "other" | NULL */
+	char *project_kind; /* "single_line_mes" | "multi_system" | "other" |
+			       NULL */
 	CoreParty enterprise;
 	CoreParty provider;
-	char *contract_number;    /* NULL when not declared */
+	char *contract_number;	  /* NULL when not declared */
 	char *contract_signed_on; /* ISO date or NULL */
-	char *contract_amount;    /* decimal string in yuan or NULL */
-	char *voucher_amount;     /* decimal string in yuan or NULL */
-	int trainees;             /* -1 when not declared */
+	char *contract_amount;	  /* decimal string in yuan or NULL */
+	char *voucher_amount;	  /* decimal string in yuan or NULL */
+	int trainees;		  /* -1 when not declared */
 } CoreClaim;
 
 /* An empty claim: every field unset. Caller owns; free with core_claim_free. */
@@ -66,21 +67,22 @@ void core_claim_free(CoreClaim *claim);
 
 typedef enum {
 	CORE_TEXT_NONE = 0, /* no text could be read */
-	CORE_TEXT_PDF,      /* the PDF's own text layer: "pdf_text" */
-	CORE_TEXT_OCR       /* Tesseract: "ocr" */
+	CORE_TEXT_PDF,	    /* the PDF's own text layer: "pdf_text" */
+	CORE_TEXT_OCR	    /* Tesseract: "ocr" */
 } CoreTextSource;
 
 /* "pdf_text", "ocr" or "none". Static string. */
 const char *core_text_source_name(CoreTextSource source);
 
 typedef struct {
-	char *file;   /* path relative to the claim folder, UTF-8, '/' separated */
-	int page;     /* 1-based */
+	char
+	    *file; /* path relative to the claim folder, UTF-8, '/' separated */
+	int page;  /* 1-based */
 	CoreTextSource source;
-	char *text;        /* UTF-8, never NULL (may be "") */
+	char *text;	   /* UTF-8, never NULL (may be "") */
 	double confidence; /* 0..1: OCR mean word confidence; 1 for pdf_text */
-	int stamped;       /* 1 seal seen, 0 none seen, -1 not examined */
-	char *type;        /* document type id from classify, or NULL */
+	int stamped;	   /* 1 seal seen, 0 none seen, -1 not examined */
+	char *type;	   /* document type id from classify, or NULL */
 	double type_confidence; /* 0..1 */
 } CorePage;
 
@@ -90,17 +92,17 @@ CorePage *core_page_new(const char *file, int page);
 void core_page_free(CorePage *page);
 
 /* Replace PAGE's text by a copy of TEXT. */
-void core_page_set_text(CorePage *page, const char *text,
-			CoreTextSource source, double confidence);
+void core_page_set_text(CorePage *page, const char *text, CoreTextSource source,
+			double confidence);
 
 typedef struct {
-	char *file;      /* relative path of the file holding the document */
-	GArray *pages;   /* int, 1-based page numbers within FILE, ascending */
-	char *type;      /* CONTRACT.md §2 id */
+	char *file;    /* relative path of the file holding the document */
+	GArray *pages; /* int, 1-based page numbers within FILE, ascending */
+	char *type;    /* CONTRACT.md §2 id */
 	double confidence;
-	CoreTextSource source; /* OCR if any page was OCR'd, else PDF */
-	int stamped;           /* 1, 0 or -1 as for pages (any page stamped) */
-	GHashTable *fields;    /* char* name -> char* value, both owned */
+	CoreTextSource source;	/* OCR if any page was OCR'd, else PDF */
+	int stamped;		/* 1, 0 or -1 as for pages (any page stamped) */
+	GHashTable *fields;	/* char* name -> char* value, both owned */
 	GPtrArray *field_order; /* char* names in insertion order, owned */
 } CoreDocument;
 
@@ -124,10 +126,10 @@ typedef enum { CORE_SEVERITY_ERROR, CORE_SEVERITY_WARNING } CoreSeverity;
 const char *core_severity_name(CoreSeverity severity);
 
 typedef struct {
-	char *code;        /* CONTRACT.md §3 code, e.g. "MISSING_EVIDENCE" */
+	char *code; /* CONTRACT.md §3 code, e.g. "MISSING_EVIDENCE" */
 	CoreSeverity severity;
-	char *message;     /* for the reviewer, Chinese first */
-	char *item;        /* checklist item id it concerns, or NULL */
+	char *message;	      /* for the reviewer, Chinese first */
+	char *item;	      /* checklist item id it concerns, or NULL */
 	GPtrArray *documents; /* char* "file#page" refs, owned */
 } CoreFinding;
 
@@ -150,7 +152,7 @@ char *core_text_normalize(const char *text);
 char *core_ref(const char *file, int page);
 
 /* A GPtrArray that frees its elements with FREE_FUNC. */
-#define core_ptr_array_new(free_func) \
+#define core_ptr_array_new(free_func)                                          \
 	g_ptr_array_new_with_free_func((GDestroyNotify)(free_func))
 
 G_END_DECLS

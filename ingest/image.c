@@ -13,13 +13,13 @@
  * plausible paper size (a receipt to A3). Phones write 72 dpi into a
  * 4000-pixel photo of an A4 page: a picture that large is taken as A4
  * instead. Small pictures keep a sane declared value, else 300 dpi. */
-#define MIN_PAGE_INCHES 3.0
-#define MAX_PAGE_INCHES 17.0
-#define A4_LONG_INCHES 11.69
+#define MIN_PAGE_INCHES	      3.0
+#define MAX_PAGE_INCHES	      17.0
+#define A4_LONG_INCHES	      11.69
 #define PAGE_PHOTO_MIN_PIXELS 1200
-#define MIN_SANE_DPI 70
-#define MAX_SANE_DPI 2400
-#define FALLBACK_DPI 300
+#define MIN_SANE_DPI	      70
+#define MAX_SANE_DPI	      2400
+#define FALLBACK_DPI	      300
 
 /* Leptonica prints every failure to stderr; we report through GError. */
 static void
@@ -90,8 +90,8 @@ tiff_count(const guint8 *data, gsize len)
 
 /* Header of frame FRAME (0-based; only TIFF has more than one). */
 static gboolean
-frame_header(const IngestFile *file, const guint8 *data, gsize len,
-	     int frame, GError **error)
+frame_header(const IngestFile *file, const guint8 *data, gsize len, int frame,
+	     GError **error)
 {
 	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
 	l_ok bad;
@@ -223,8 +223,8 @@ apply_orientation(PIX *pix, int orientation)
 	case 7:
 		flipped = pixFlipLR(NULL, pix);
 		out = flipped != NULL
-			      ? pixRotateOrth(flipped, orientation == 5 ? 3 : 1)
-			      : NULL;
+			  ? pixRotateOrth(flipped, orientation == 5 ? 3 : 1)
+			  : NULL;
 		pixDestroy(&flipped);
 		return out;
 	case 6:

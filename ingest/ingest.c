@@ -102,9 +102,9 @@ describe_unsupported(const guint8 *data, gsize len)
 		return "an old Word/Excel document (save it as PDF)";
 	if (len >= 12 && memcmp(data + 4, "ftyp", 4) == 0)
 		return is_heif_brand(data + 8)
-			       ? "a HEIC/HEIF photo (set the phone camera to "
-				 "JPEG, or export the photo as JPEG)"
-			       : "a video or other ISO media file";
+			   ? "a HEIC/HEIF photo (set the phone camera to "
+			     "JPEG, or export the photo as JPEG)"
+			   : "a video or other ISO media file";
 	if (starts_with(data, len, "GIF8", 4))
 		return "a GIF image";
 	if (starts_with(data, len, "Rar!", 4) ||
@@ -294,8 +294,7 @@ ingest_text_is_usable(const char *text)
 }
 
 IngestImage *
-ingest_image_new(int width, int height, int channels, int dpi,
-		 GError **error)
+ingest_image_new(int width, int height, int channels, int dpi, GError **error)
 {
 	IngestImage *image = g_new0(IngestImage, 1);
 	gsize size = (gsize)width * (gsize)height * (gsize)channels;
@@ -351,7 +350,8 @@ ingest_page_render(const IngestFile *file, int page, GError **error)
 	if (file->size > 0 && (gint64)g_bytes_get_size(bytes) != file->size) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
 			    "cannot read '%s': the file changed while it "
-			    "was being checked", file->path);
+			    "was being checked",
+			    file->path);
 		goto cleanup;
 	}
 	if (file->kind == INGEST_KIND_PDF)
@@ -360,8 +360,7 @@ ingest_page_render(const IngestFile *file, int page, GError **error)
 		image = ingest_image_render(file, bytes, page, error);
 	else
 		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
-			    "cannot read '%s': unsupported format",
-			    file->path);
+			    "cannot read '%s': unsupported format", file->path);
 cleanup:
 	g_clear_pointer(&bytes, g_bytes_unref);
 	return image;

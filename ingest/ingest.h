@@ -12,9 +12,9 @@ G_BEGIN_DECLS
 
 /* Named limits, checked before the data they bound is used. */
 #define INGEST_MAX_FILE_BYTES (256 * 1024 * 1024) /* one upload */
-#define INGEST_MAX_PAGES 1000                     /* pages of one file */
-#define INGEST_MAX_PIXELS (120 * 1000 * 1000)     /* one decoded page */
-#define INGEST_RENDER_DPI 300                     /* PDF pages for OCR */
+#define INGEST_MAX_PAGES      1000		  /* pages of one file */
+#define INGEST_MAX_PIXELS     (120 * 1000 * 1000) /* one decoded page */
+#define INGEST_RENDER_DPI     300		  /* PDF pages for OCR */
 /* A PDF page whose text layer has fewer meaningful characters than this is
  * treated as having no text layer and is OCR'd. */
 #define INGEST_MIN_LAYER_CHARS 20
@@ -36,12 +36,12 @@ const char *ingest_kind_name(IngestKind kind);
 IngestKind ingest_kind_sniff(const guint8 *data, gsize len);
 
 typedef struct {
-	char *path;     /* relative to the claim folder, UTF-8, '/' separated */
+	char *path;	/* relative to the claim folder, UTF-8, '/' separated */
 	char *abs_path; /* as found on disk (filename encoding) */
 	IngestKind kind;
 	char sha256[65]; /* lowercase hex of the whole file */
-	gint64 size;     /* bytes */
-	int n_pages;     /* pages (images: frames); 0 when unreadable */
+	gint64 size;	 /* bytes */
+	int n_pages;	 /* pages (images: frames); 0 when unreadable */
 	/* PDF only: per page (index 0 = page 1) the text layer as UTF-8, or ""
 	 * when the page has none worth using (see ingest_text_is_usable).
 	 * NULL for images. */

@@ -28,8 +28,8 @@ IngestImage *ingest_image_new(int width, int height, int channels, int dpi,
 
 /* pdf.c: fill FILE->n_pages and ->layer_text from BYTES, or set ->error. */
 void ingest_pdf_read(IngestFile *file, GBytes *bytes);
-IngestImage *ingest_pdf_render(const IngestFile *file, GBytes *bytes,
-			       int page, GError **error);
+IngestImage *ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page,
+			       GError **error);
 
 /* image.c: fill FILE->n_pages from the image headers, or set ->error. */
 void ingest_image_read(IngestFile *file, GBytes *bytes);

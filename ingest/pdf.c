@@ -125,7 +125,7 @@ surface_to_image(cairo_surface_t *surface, int dpi, GError **error)
 		return NULL;
 	for (int y = 0; y < h; y++) {
 		const guint32 *row =
-			(const guint32 *)(src + (gsize)y * src_stride);
+		    (const guint32 *)(src + (gsize)y * src_stride);
 		guint8 *dst = image->pixels + (gsize)y * image->stride;
 
 		for (int x = 0; x < w; x++, dst += 3) {

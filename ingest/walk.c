@@ -96,8 +96,7 @@ static void walk_dir(Walk *walk, const char *abs_dir, const char *rel_dir,
 		     int depth);
 
 static void
-walk_entry(Walk *walk, const char *abs_path, const char *rel_path,
-	   int depth)
+walk_entry(Walk *walk, const char *abs_path, const char *rel_path, int depth)
 {
 	struct stat st;
 

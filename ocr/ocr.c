@@ -61,9 +61,9 @@ set_missing_error(TessBaseAPI *api, const char *langs, const char *datapath,
 	for (char **p = parts; *p != NULL; p++) {
 		char *file = g_strconcat(*p, ".traineddata", NULL);
 		char *path = g_build_filename(dir, file, NULL);
-		gboolean missing =
-			init_ok ? !lang_loaded(api, *p)
-				: !g_file_test(path, G_FILE_TEST_EXISTS);
+		gboolean missing = init_ok
+				       ? !lang_loaded(api, *p)
+				       : !g_file_test(path, G_FILE_TEST_EXISTS);
 		char *pkg = g_strdelimit(g_ascii_strdown(*p, -1), "_", '-');
 
 		if (missing && **p != '\0')
@@ -275,7 +275,8 @@ ocr_page_read(OcrEngine *engine, const IngestImage *image, GError **error)
 	}
 	result = g_new0(OcrResult, 1);
 	result->text = take_text(TessBaseAPIGetUTF8Text(engine->api));
-	result->confidence = *result->text != '\0'
+	result->confidence =
+	    *result->text != '\0'
 		? CLAMP(TessBaseAPIMeanTextConf(engine->api), 0, 100) / 100.0
 		: 0.0;
 cleanup:

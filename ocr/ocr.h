@@ -41,7 +41,7 @@ char *ocr_settings_key(const char *langs);
 char *ocr_settings_key(const char *langs);
 
 typedef struct {
-	char *text;        /* UTF-8 as Tesseract gives it, owned */
+	char *text;	   /* UTF-8 as Tesseract gives it, owned */
 	double confidence; /* 0..1, mean word confidence; 0 when no words */
 } OcrResult;
 

@@ -28,7 +28,7 @@ add_ratio(JsonBuilder *b, const char *key, double value)
 {
 	json_builder_set_member_name(b, key);
 	json_builder_add_double_value(b, (double)(gint64)(value * 100 + 0.5) /
-						 100.0);
+					     100.0);
 }
 
 static void
@@ -73,7 +73,8 @@ add_document(JsonBuilder *b, const CoreDocument *doc,
 	json_builder_set_member_name(b, "pages");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < doc->pages->len; i++)
-		json_builder_add_int_value(b, g_array_index(doc->pages, int, i));
+		json_builder_add_int_value(b,
+					   g_array_index(doc->pages, int, i));
 	json_builder_end_array(b);
 	add_str(b, "type", doc->type);
 	add_str(b, "label", classify_type_label(rules, doc->type));
@@ -149,7 +150,8 @@ add_files(JsonBuilder *b, GPtrArray *files)
 		add_str(b, "sha256", f->sha256[0] != '\0' ? f->sha256 : NULL);
 		add_int(b, "size", f->size);
 		add_int(b, "pages", f->n_pages);
-		add_str(b, "error", f->error != NULL ? f->error->message : NULL);
+		add_str(b, "error",
+			f->error != NULL ? f->error->message : NULL);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);

@@ -14,12 +14,12 @@ paint(const Out *o, const char *code)
 	return o->color ? code : "";
 }
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
+#define RED    "\033[31m"
+#define GREEN  "\033[32m"
 #define YELLOW "\033[33m"
-#define DIM "\033[2m"
-#define BOLD "\033[1m"
-#define RESET "\033[0m"
+#define DIM    "\033[2m"
+#define BOLD   "\033[1m"
+#define RESET  "\033[0m"
 
 static void
 header(Out *o, const ScanResult *r)
@@ -27,16 +27,14 @@ header(Out *o, const ScanResult *r)
 	const ChecklistResult *cl = r->checklist;
 	gboolean pass = g_str_equal(scan_result_verdict(r), "pass");
 
-	g_string_append_printf(o->out, "%s申报 %s%s  方向 %s %s  政策 %s\n",
-			       paint(o, BOLD), r->claim_id, paint(o, RESET),
-			       cl->direction != NULL ? cl->direction : "?",
-			       cl->direction_name != NULL ? cl->direction_name
-							  : "",
-			       r->policy);
-	g_string_append_printf(o->out, "结论: %s%s%s\n\n",
-			       paint(o, pass ? GREEN BOLD : RED BOLD),
-			       pass ? "通过 (pass)" : "需复核 (flagged)",
-			       paint(o, RESET));
+	g_string_append_printf(
+	    o->out, "%s申报 %s%s  方向 %s %s  政策 %s\n", paint(o, BOLD),
+	    r->claim_id, paint(o, RESET),
+	    cl->direction != NULL ? cl->direction : "?",
+	    cl->direction_name != NULL ? cl->direction_name : "", r->policy);
+	g_string_append_printf(
+	    o->out, "结论: %s%s%s\n\n", paint(o, pass ? GREEN BOLD : RED BOLD),
+	    pass ? "通过 (pass)" : "需复核 (flagged)", paint(o, RESET));
 }
 
 static const char *
@@ -68,9 +66,9 @@ item_line(Out *o, const ChecklistItem *it)
 	g_string_append_printf(o->out, "  %s%s %s %s%s", color, m, it->number,
 			       it->label, paint(o, RESET));
 	if (it->status == CHECKLIST_PRESENT && it->documents->len > 0) {
-		g_string_append_printf(o->out, "  %s← %s", paint(o, DIM),
-				       (char *)g_ptr_array_index(it->documents,
-								 0));
+		g_string_append_printf(
+		    o->out, "  %s← %s", paint(o, DIM),
+		    (char *)g_ptr_array_index(it->documents, 0));
 		if (it->documents->len > 1)
 			g_string_append_printf(o->out, " 等%u份",
 					       it->documents->len);
@@ -111,11 +109,30 @@ findings(Out *o, GPtrArray *list)
 				       paint(o, RESET), f->message);
 		for (guint j = 0; j < f->documents->len; j++)
 			g_string_append_printf(
-				o->out, "      %s→ %s%s\n", paint(o, DIM),
-				(char *)g_ptr_array_index(f->documents, j),
-				paint(o, RESET));
+			    o->out, "      %s→ %s%s\n", paint(o, DIM),
+			    (char *)g_ptr_array_index(f->documents, j),
+			    paint(o, RESET));
 	}
 	g_string_append_c(o->out, '\n');
+}
+
+/* Terminal columns of S: CJK characters take two. */
+static int
+display_width(const char *s)
+{
+	int w = 0;
+
+	for (const char *p = s; *p != '\0'; p = g_utf8_next_char(p))
+		w += g_unichar_iswide(g_utf8_get_char(p)) ? 2 : 1;
+	return w;
+}
+
+static void
+append_padded(GString *out, const char *s, int width)
+{
+	g_string_append(out, s);
+	for (int w = display_width(s); w < width; w++)
+		g_string_append_c(out, ' ');
 }
 
 /* What each document was taken for, so a wrong classification is seen
@@ -128,12 +145,14 @@ documents(Out *o, GPtrArray *docs, const ClassifyRules *rules)
 		const CoreDocument *d = g_ptr_array_index(docs, i);
 		char *ref = core_document_ref(d);
 
-		g_string_append_printf(o->out, "  %-28s %s%s", ref,
-				       classify_type_label(rules, d->type),
-				       d->source == CORE_TEXT_OCR ? " (OCR)"
-								  : "");
+		g_string_append(o->out, "  ");
+		append_padded(o->out, ref, 36);
+		g_string_append_printf(
+		    o->out, " %s%s", classify_type_label(rules, d->type),
+		    d->source == CORE_TEXT_OCR ? " (OCR)" : "");
 		if (d->pages->len > 1)
-			g_string_append_printf(o->out, " 共%u页", d->pages->len);
+			g_string_append_printf(o->out, " 共%u页",
+					       d->pages->len);
 		g_string_append_c(o->out, '\n');
 		g_free(ref);
 	}
@@ -145,17 +164,16 @@ footer(Out *o, const ScanResult *r)
 {
 	const ScanStats *s = &r->stats;
 
-	g_string_append_printf(o->out,
-			       "%s文件 %d · 页 %d（文本层 %d，OCR %d，缓存 %d）· "
-			       "%.1f 秒%s\n",
-			       paint(o, DIM), s->files, s->pages,
-			       s->pages_pdf_text, s->pages_ocr, s->pages_cached,
-			       s->seconds, paint(o, RESET));
+	g_string_append_printf(
+	    o->out,
+	    "%s文件 %d · 页 %d（文本层 %d，OCR %d，缓存 %d）· "
+	    "%.1f 秒%s\n",
+	    paint(o, DIM), s->files, s->pages, s->pages_pdf_text, s->pages_ocr,
+	    s->pages_cached, s->seconds, paint(o, RESET));
 }
 
 char *
-reports_text(const ScanResult *result, const ScanContext *ctx,
-	     gboolean color)
+reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color)
 {
 	Out o = {color, g_string_new(NULL)};
 

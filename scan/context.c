@@ -46,10 +46,10 @@ newest_edition(const char *rules_dir, GError **error)
 static gboolean
 load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
 {
-	char *types = g_build_filename(rules_dir, ctx->edition, "types.ini",
-				       NULL);
-	char *evidence = g_build_filename(rules_dir, ctx->edition,
-					  "evidence.ini", NULL);
+	char *types =
+	    g_build_filename(rules_dir, ctx->edition, "types.ini", NULL);
+	char *evidence =
+	    g_build_filename(rules_dir, ctx->edition, "evidence.ini", NULL);
 	gboolean ok = FALSE;
 
 	ctx->rules = classify_rules_load(types, error);
@@ -68,18 +68,18 @@ scan_context_new(const ScanOptions *options, GError **error)
 {
 	ScanContext *ctx = g_new0(ScanContext, 1);
 	const char *rules_dir = options->rules_dir != NULL
-					? options->rules_dir
-					: EVIDCHECK_RULES_DIR;
+				    ? options->rules_dir
+				    : EVIDCHECK_RULES_DIR;
 
 	g_mutex_init(&ctx->lock);
 	ctx->idle_engines = g_async_queue_new();
-	ctx->jobs = options->jobs > 0 ? options->jobs
-				      : (int)g_get_num_processors();
+	ctx->jobs =
+	    options->jobs > 0 ? options->jobs : (int)g_get_num_processors();
 	ctx->tessdata = g_strdup(options->tessdata);
 	ctx->engine_key = ocr_settings_key(NULL);
 	ctx->edition = options->policy != NULL
-			       ? g_strdup(options->policy)
-			       : newest_edition(rules_dir, error);
+			   ? g_strdup(options->policy)
+			   : newest_edition(rules_dir, error);
 	if (ctx->edition == NULL || !load_rules(ctx, rules_dir, error)) {
 		scan_context_free(ctx);
 		return NULL;

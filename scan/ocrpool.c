@@ -36,8 +36,8 @@ engine_take(ScanContext *ctx, GError **error)
 static void
 read_page(ScanOcrTask *task, OcrEngine *engine)
 {
-	IngestImage *image = ingest_page_render(task->file, task->page,
-						&task->error);
+	IngestImage *image =
+	    ingest_page_render(task->file, task->page, &task->error);
 	OcrResult *result;
 
 	if (image == NULL)

@@ -18,8 +18,8 @@ unreadable(const char *file, int page, const char *reason)
 	char *msg = page > 0 ? g_strdup_printf("文件无法读取（第%d页）：%s",
 					       page, reason)
 			     : g_strdup_printf("文件无法读取：%s", reason);
-	CoreFinding *f = core_finding_new("UNREADABLE_FILE",
-					  CORE_SEVERITY_ERROR, msg);
+	CoreFinding *f =
+	    core_finding_new("UNREADABLE_FILE", CORE_SEVERITY_ERROR, msg);
 
 	core_finding_add_ref(f, file, page);
 	g_free(msg);
@@ -58,8 +58,8 @@ load_claim(Scan *s, const char *claim_json, const ScanRequest *req)
 	take_override(&r->claim->product_name, req->product_name);
 	take_override(&r->claim->project_kind, req->project_kind);
 	r->claim_id = r->claim->claim_id != NULL
-			      ? g_strdup(r->claim->claim_id)
-			      : g_path_get_basename(r->folder);
+			  ? g_strdup(r->claim->claim_id)
+			  : g_path_get_basename(r->folder);
 }
 
 static void
@@ -109,10 +109,10 @@ add_pages(Scan *s, const IngestFile *file)
 	}
 	for (int i = 1; i <= file->n_pages; i++) {
 		CorePage *page = core_page_new(file->path, i);
-		const char *layer = file->layer_text != NULL
-					    ? g_ptr_array_index(
-						      file->layer_text, i - 1)
-					    : "";
+		const char *layer =
+		    file->layer_text != NULL
+			? g_ptr_array_index(file->layer_text, i - 1)
+			: "";
 
 		g_ptr_array_add(s->result->pages, page);
 		s->result->stats.pages++;
@@ -170,9 +170,9 @@ read_files(Scan *s)
 		IngestFile *file = g_ptr_array_index(files, i);
 
 		if (file->error != NULL)
-			g_ptr_array_add(s->result->findings,
-					unreadable(file->path, 0,
-						   file->error->message));
+			g_ptr_array_add(
+			    s->result->findings,
+			    unreadable(file->path, 0, file->error->message));
 		else
 			add_pages(s, file);
 	}
@@ -198,7 +198,8 @@ check(Scan *s)
 				r->documents);
 	/* The claim's findings are one list: checklist's join the readers'. */
 	for (guint i = 0; i < cl->findings->len; i++)
-		g_ptr_array_add(r->findings, g_ptr_array_index(cl->findings, i));
+		g_ptr_array_add(r->findings,
+				g_ptr_array_index(cl->findings, i));
 	g_ptr_array_set_free_func(cl->findings, NULL);
 	g_ptr_array_set_size(cl->findings, 0);
 	r->checklist = cl;
@@ -229,7 +230,7 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	}
 	check(&s);
 	s.result->stats.seconds =
-		(double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	g_free(claim_json);
 	g_ptr_array_unref(s.tasks);
 	return s.result;
@@ -277,9 +278,15 @@ scan_result_save(const ScanResult *result, const char *report_json,
 {
 	guint n = result->files->len;
 	StoreFileRef *refs = g_new0(StoreFileRef, n > 0 ? n : 1);
-	StoreScan scan = {result->claim_id, result->folder, result->policy,
-			  result->claim->direction, scan_result_verdict(result),
-			  report_json, refs, n, result->documents,
+	StoreScan scan = {result->claim_id,
+			  result->folder,
+			  result->policy,
+			  result->claim->direction,
+			  scan_result_verdict(result),
+			  report_json,
+			  refs,
+			  n,
+			  result->documents,
 			  result->findings};
 	gint64 id;
 

@@ -19,7 +19,7 @@ typedef struct {
 	const char *rules_dir; /* holds <edition>/types.ini, evidence.ini;
 				  NULL: the built-in default */
 	const char *policy;    /* edition such as "2026"; NULL: the newest */
-	int jobs;              /* OCR workers; <= 0: one per core */
+	int jobs;	       /* OCR workers; <= 0: one per core */
 	const char *tessdata;  /* NULL: Tesseract's default */
 } ScanOptions;
 
@@ -49,16 +49,16 @@ typedef struct {
 	int files;
 	int pages;
 	int pages_pdf_text; /* read from a PDF text layer */
-	int pages_ocr;      /* OCR'd in this run */
+	int pages_ocr;	    /* OCR'd in this run */
 	int pages_cached;   /* OCR text reused from the store */
 	double seconds;
 } ScanStats;
 
 typedef struct {
-	char *folder;         /* as given */
-	char *claim_id;       /* claim.json's, else the folder's name */
+	char *folder;	      /* as given */
+	char *claim_id;	      /* claim.json's, else the folder's name */
 	CoreClaim *claim;     /* declared facts after overrides */
-	char *policy;         /* rules edition used */
+	char *policy;	      /* rules edition used */
 	GPtrArray *files;     /* IngestFile* */
 	GPtrArray *pages;     /* CorePage*, by file then page */
 	GPtrArray *documents; /* CoreDocument* */

@@ -14,17 +14,17 @@ struct ScanContext {
 	char *engine_key; /* what OCR'd text is cached under */
 	int jobs;
 	GAsyncQueue *idle_engines; /* OcrEngine* not in use */
-	GMutex lock;               /* guards n_engines */
+	GMutex lock;		   /* guards n_engines */
 	int n_engines;
 };
 
 typedef struct {
 	const IngestFile *file; /* borrowed */
-	int page;               /* 1-based */
-	CorePage *out;          /* borrowed: where the text goes */
-	char *text;             /* result, owned */
+	int page;		/* 1-based */
+	CorePage *out;		/* borrowed: where the text goes */
+	char *text;		/* result, owned */
 	double confidence;
-	GError *error; /* this page could not be read */
+	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */
 } ScanOcrTask;
 

@@ -43,7 +43,7 @@ user_version(Store *s)
 	int v = -1;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) ==
-		    SQLITE_OK &&
+		SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -71,8 +71,8 @@ migrate(Store *s, GError **error)
 	}
 	if (v == STORE_SCHEMA_VERSION)
 		return TRUE;
-	bump = g_strdup_printf("PRAGMA user_version = %d",
-			       STORE_SCHEMA_VERSION);
+	bump =
+	    g_strdup_printf("PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
 	if (!exec(s, "BEGIN IMMEDIATE", error))
 		goto cleanup;
 	/* Another process may have created it while we waited for the lock. */
@@ -109,14 +109,15 @@ store_open(const char *path, GError **error)
 	}
 	if (sqlite3_open_v2(path, &s->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
+				SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		fail(s, error, "opening");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
-	if (!exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
-		     "PRAGMA synchronous = NORMAL",
+	if (!exec(s,
+		  "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
+		  "PRAGMA synchronous = NORMAL",
 		  error) ||
 	    !migrate(s, error))
 		goto fail;
@@ -173,15 +174,15 @@ step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
 }
 
 gboolean
-store_file_save(Store *store, const char *sha256, gint64 size,
-		const char *kind, int n_pages, GError **error)
+store_file_save(Store *store, const char *sha256, gint64 size, const char *kind,
+		int n_pages, GError **error)
 {
-	sqlite3_stmt *st = prepare(
-		store,
-		"INSERT INTO file(sha256, size, kind, n_pages) "
-		"VALUES(?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE SET "
-		"n_pages = excluded.n_pages, kind = excluded.kind",
-		error);
+	sqlite3_stmt *st =
+	    prepare(store,
+		    "INSERT INTO file(sha256, size, kind, n_pages) "
+		    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE SET "
+		    "n_pages = excluded.n_pages, kind = excluded.kind",
+		    error);
 
 	if (st == NULL)
 		return FALSE;
@@ -220,8 +221,8 @@ store_page_lookup(Store *store, const char *sha256, int page,
 	sqlite3_bind_int(st, 2, page);
 	bind_text(st, 3, engine);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		*source = source_from_name(
-			(const char *)sqlite3_column_text(st, 0));
+		*source =
+		    source_from_name((const char *)sqlite3_column_text(st, 0));
 		*text = g_strdup((const char *)sqlite3_column_text(st, 1));
 		*confidence = sqlite3_column_double(st, 2);
 		found = TRUE;
@@ -231,15 +232,15 @@ store_page_lookup(Store *store, const char *sha256, int page,
 }
 
 gboolean
-store_page_save(Store *store, const char *sha256, int page,
-		const char *engine, CoreTextSource source, const char *text,
-		double confidence, GError **error)
+store_page_save(Store *store, const char *sha256, int page, const char *engine,
+		CoreTextSource source, const char *text, double confidence,
+		GError **error)
 {
-	sqlite3_stmt *st = prepare(
-		store,
-		"INSERT OR REPLACE INTO page(sha256, page, engine, source, "
-		"text, confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-		error);
+	sqlite3_stmt *st =
+	    prepare(store,
+		    "INSERT OR REPLACE INTO page(sha256, page, engine, source, "
+		    "text, confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+		    error);
 
 	if (st == NULL)
 		return FALSE;
@@ -300,11 +301,11 @@ static gboolean
 save_files(Store *s, gint64 id, const StoreScan *scan, GError **error)
 {
 	for (guint i = 0; i < scan->n_files; i++) {
-		sqlite3_stmt *st = prepare(
-			s,
-			"INSERT OR REPLACE INTO scan_file(scan_id, path, "
-			"sha256, error) VALUES(?1, ?2, ?3, ?4)",
-			error);
+		sqlite3_stmt *st =
+		    prepare(s,
+			    "INSERT OR REPLACE INTO scan_file(scan_id, path, "
+			    "sha256, error) VALUES(?1, ?2, ?3, ?4)",
+			    error);
 
 		if (st == NULL)
 			return FALSE;
@@ -322,23 +323,22 @@ static gboolean
 save_document(Store *s, gint64 id, const CoreDocument *d, GError **error)
 {
 	sqlite3_stmt *st = prepare(
-		s,
-		"INSERT INTO document(scan_id, file, first_page, last_page, "
-		"type, confidence, fields_json) VALUES(?1,?2,?3,?4,?5,?6,?7)",
-		error);
+	    s,
+	    "INSERT INTO document(scan_id, file, first_page, last_page, "
+	    "type, confidence, fields_json) VALUES(?1,?2,?3,?4,?5,?6,?7)",
+	    error);
 	char *fields;
 	int last = d->pages->len > 0
-			   ? g_array_index(d->pages, int, d->pages->len - 1)
-			   : 0;
+		       ? g_array_index(d->pages, int, d->pages->len - 1)
+		       : 0;
 
 	if (st == NULL)
 		return FALSE;
 	fields = fields_json(d);
 	sqlite3_bind_int64(st, 1, id);
 	bind_text(st, 2, d->file);
-	sqlite3_bind_int(st, 3,
-			 d->pages->len > 0 ? g_array_index(d->pages, int, 0)
-					   : 0);
+	sqlite3_bind_int(
+	    st, 3, d->pages->len > 0 ? g_array_index(d->pages, int, 0) : 0);
 	sqlite3_bind_int(st, 4, last);
 	bind_text(st, 5, d->type);
 	sqlite3_bind_double(st, 6, d->confidence);
@@ -351,10 +351,10 @@ static gboolean
 save_finding(Store *s, gint64 id, const CoreFinding *f, GError **error)
 {
 	sqlite3_stmt *st = prepare(
-		s,
-		"INSERT INTO finding(scan_id, code, severity, item, message, "
-		"refs_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-		error);
+	    s,
+	    "INSERT INTO finding(scan_id, code, severity, item, message, "
+	    "refs_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	    error);
 	char *refs;
 
 	if (st == NULL)
@@ -373,13 +373,13 @@ save_finding(Store *s, gint64 id, const CoreFinding *f, GError **error)
 static gint64
 insert_scan(Store *s, const StoreScan *scan, GError **error)
 {
-	sqlite3_stmt *st = prepare(
-		s,
-		"INSERT INTO scan(claim_id, folder, policy, direction, "
-		"verdict, scanned_at, report_json) "
-		"VALUES(?1, ?2, ?3, ?4, ?5, "
-		"strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
-		error);
+	sqlite3_stmt *st =
+	    prepare(s,
+		    "INSERT INTO scan(claim_id, folder, policy, direction, "
+		    "verdict, scanned_at, report_json) "
+		    "VALUES(?1, ?2, ?3, ?4, ?5, "
+		    "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
+		    error);
 
 	if (st == NULL)
 		return -1;

@@ -12,8 +12,7 @@
 
 static int failures;
 
-static void
-fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 static void
 fail(const char *fmt, ...)
@@ -104,7 +103,8 @@ finding_matches(JsonObject *a, JsonObject *e)
 
 	return g_strcmp0(str_member(a, "code"), str_member(e, "code")) == 0 &&
 	       (item == NULL || g_strcmp0(str_member(a, "item"), item) == 0) &&
-	       (sev == NULL || g_strcmp0(str_member(a, "severity"), sev) == 0) &&
+	       (sev == NULL ||
+		g_strcmp0(str_member(a, "severity"), sev) == 0) &&
 	       refs_contain(a, e);
 }
 
@@ -115,8 +115,8 @@ check_findings(JsonObject *report, JsonObject *exp)
 {
 	JsonArray *actual = json_object_get_array_member(report, "findings");
 	JsonArray *want = json_object_has_member(exp, "findings")
-				  ? json_object_get_array_member(exp, "findings")
-				  : NULL;
+			      ? json_object_get_array_member(exp, "findings")
+			      : NULL;
 	guint n = json_array_get_length(actual);
 	gboolean *used = g_new0(gboolean, n + 1);
 	guint n_want = want != NULL ? json_array_get_length(want) : 0;
@@ -128,7 +128,7 @@ check_findings(JsonObject *report, JsonObject *exp)
 		for (guint j = 0; j < n && !found; j++) {
 			if (used[j] ||
 			    !finding_matches(
-				    json_array_get_object_element(actual, j), e))
+				json_array_get_object_element(actual, j), e))
 				continue;
 			used[j] = found = TRUE;
 		}
@@ -144,10 +144,10 @@ check_findings(JsonObject *report, JsonObject *exp)
 			if (!used[j])
 				fail("unexpected finding %s: %s",
 				     str_member(json_array_get_object_element(
-							actual, j),
+						    actual, j),
 						"code"),
 				     str_member(json_array_get_object_element(
-							actual, j),
+						    actual, j),
 						"message"));
 	g_free(used);
 }
@@ -161,7 +161,7 @@ check_checklist(JsonObject *report, JsonObject *exp)
 
 	if (json_object_has_member(exp, "checklist_items") &&
 	    json_array_get_length(items) !=
-		    (guint)json_object_get_int_member(exp, "checklist_items"))
+		(guint)json_object_get_int_member(exp, "checklist_items"))
 		fail("checklist has %u items, expected %" G_GINT64_FORMAT,
 		     json_array_get_length(items),
 		     json_object_get_int_member(exp, "checklist_items"));
@@ -170,11 +170,13 @@ check_checklist(JsonObject *report, JsonObject *exp)
 	want = json_object_get_object_member(exp, "checklist");
 	keys = json_object_get_members(want);
 	for (GList *k = keys; k != NULL; k = k->next) {
-		const char *status = json_object_get_string_member(want, k->data);
+		const char *status =
+		    json_object_get_string_member(want, k->data);
 		const char *got = NULL;
 
 		for (guint i = 0; i < json_array_get_length(items); i++) {
-			JsonObject *it = json_array_get_object_element(items, i);
+			JsonObject *it =
+			    json_array_get_object_element(items, i);
 
 			if (g_strcmp0(str_member(it, "item"), k->data) == 0)
 				got = str_member(it, "status");
@@ -204,8 +206,9 @@ check_documents(JsonObject *report, JsonObject *exp)
 		for (guint i = 0; i < json_array_get_length(docs); i++) {
 			JsonObject *d = json_array_get_object_element(docs, i);
 
-			found |= g_strcmp0(str_member(d, "file"), k->data) == 0 &&
-				 g_strcmp0(str_member(d, "type"), type) == 0;
+			found |=
+			    g_strcmp0(str_member(d, "file"), k->data) == 0 &&
+			    g_strcmp0(str_member(d, "type"), type) == 0;
 		}
 		if (!found)
 			fail("no document of type %s in %s", type,
@@ -274,17 +277,18 @@ scan_argv(char **argv, JsonObject *exp)
 {
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
 	JsonArray *extra = json_object_has_member(exp, "args")
-				   ? json_object_get_array_member(exp, "args")
-				   : NULL;
+			       ? json_object_get_array_member(exp, "args")
+			       : NULL;
 
 	g_ptr_array_add(a, g_strdup(argv[1]));
 	g_ptr_array_add(a, g_strdup("scan"));
 	g_ptr_array_add(a, g_strdup(argv[2]));
 	g_ptr_array_add(a, g_strdup("--format=json"));
 	g_ptr_array_add(a, g_strconcat("--db=", argv[4], "/store.db", NULL));
-	for (guint i = 0; extra != NULL && i < json_array_get_length(extra); i++)
-		g_ptr_array_add(a,
-				g_strdup(json_array_get_string_element(extra, i)));
+	for (guint i = 0; extra != NULL && i < json_array_get_length(extra);
+	     i++)
+		g_ptr_array_add(
+		    a, g_strdup(json_array_get_string_element(extra, i)));
 	g_ptr_array_add(a, NULL);
 	return a;
 }
@@ -317,10 +321,10 @@ main(int argc, char **argv)
 		json_node_unref(report);
 		report = run_scan((char **)args->pdata, &status);
 		if (report != NULL)
-			check_summary(json_node_get_object(report),
-				      json_object_get_object_member(
-					      exp, "second_run"),
-				      "second");
+			check_summary(
+			    json_node_get_object(report),
+			    json_object_get_object_member(exp, "second_run"),
+			    "second");
 	}
 	if (report != NULL)
 		json_node_unref(report);

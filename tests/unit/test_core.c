@@ -46,15 +46,15 @@ static void
 test_claim_parse(void)
 {
 	const char *json =
-		"{\"claim_id\": \"GXFWQ-2026-000123\", \"direction\": 4,"
-		" \"scene\": 14.1, \"delivery\": \"self\","
-		" \"enterprise\": {\"name\": \"广西某某机械有限公司\"},"
-		" \"contract\": {\"signed_on\": \"2025-06-01\","
-		" \"amount\": 60000, \"voucher_amount\": \"30,000\"},"
-		" \"trainees\": 8, \"unknown_key\": [1]}";
+	    "{\"claim_id\": \"GXFWQ-2026-000123\", \"direction\": 4,"
+	    " \"scene\": 14.1, \"delivery\": \"self\","
+	    " \"enterprise\": {\"name\": \"广西某某机械有限公司\"},"
+	    " \"contract\": {\"signed_on\": \"2025-06-01\","
+	    " \"amount\": 60000, \"voucher_amount\": \"30,000\"},"
+	    " \"trainees\": 8, \"unknown_key\": [1]}";
 	GError *error = NULL;
-	CoreClaim *c = core_claim_parse(json, strlen(json), "claim.json",
-					&error);
+	CoreClaim *c =
+	    core_claim_parse(json, strlen(json), "claim.json", &error);
 
 	g_assert_no_error(error);
 	g_assert_cmpstr(c->claim_id, ==, "GXFWQ-2026-000123");
@@ -72,11 +72,14 @@ test_claim_parse(void)
 static void
 test_claim_errors(void)
 {
-	const char *bad[] = {"{\"direction\": [4]}", "[1, 2]", "{nope",
-			     "{\"enterprise\": \"x\"}", "{\"trainees\": -3}",
+	const char *bad[] = {"{\"direction\": [4]}",
+			     "[1, 2]",
+			     "{nope",
+			     "{\"enterprise\": \"x\"}",
+			     "{\"trainees\": -3}",
 			     "{\"contract\": {\"amount\": \"六万\"}}"};
-	const char *key[] = {"direction", "object", "JSON", "enterprise",
-			     "trainees", "amount"};
+	const char *key[] = {"direction",  "object",   "JSON",
+			     "enterprise", "trainees", "amount"};
 
 	for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
 		GError *error = NULL;

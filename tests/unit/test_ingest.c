@@ -16,9 +16,9 @@
 #include "core/core.h"
 #include "ingest/ingest.h"
 
-#define A4_W 595.28
-#define A4_H 841.89
-#define INVOICE_TITLE "增值税电子普通发票"
+#define A4_W	       595.28
+#define A4_H	       841.89
+#define INVOICE_TITLE  "增值税电子普通发票"
 #define INVOICE_NUMBER "26452000000012345678"
 
 /* ---- helpers --------------------------------------------------------- */
@@ -100,7 +100,7 @@ draw_text(cairo_t *cr, const char *text, double x, double y)
 {
 	PangoLayout *layout = pango_cairo_create_layout(cr);
 	PangoFontDescription *font =
-		pango_font_description_from_string("Noto Sans CJK SC 14");
+	    pango_font_description_from_string("Noto Sans CJK SC 14");
 
 	pango_layout_set_font_description(layout, font);
 	pango_layout_set_text(layout, text, -1);
@@ -120,8 +120,9 @@ write_text_pdf(const char *path, int n_pages)
 
 	for (int i = 1; i <= n_pages; i++) {
 		char *text = g_strdup_printf(
-			INVOICE_TITLE "\n发票号码：" INVOICE_NUMBER
-			"\n购买方名称：广西某某机械有限公司 第%d页", i);
+		    INVOICE_TITLE "\n发票号码：" INVOICE_NUMBER
+				  "\n购买方名称：广西某某机械有限公司 第%d页",
+		    i);
 
 		draw_text(cr, text, 72, 72);
 		cairo_show_page(cr);
@@ -137,8 +138,8 @@ write_text_pdf(const char *path, int n_pages)
 static cairo_surface_t *
 make_picture(int w, int h)
 {
-	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-							  w, h);
+	cairo_surface_t *img =
+	    cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
 	cairo_t *cr = cairo_create(img);
 
 	cairo_set_source_rgb(cr, 1, 1, 1);
@@ -256,18 +257,18 @@ test_sniff(void)
 		gsize len;
 		IngestKind kind;
 	} cases[] = {
-		{"%PDF-1.7\n", 9, INGEST_KIND_PDF},
-		{"\xef\xbb\xbfjunk %PDF-1.4", 16, INGEST_KIND_PDF},
-		{"\xff\xd8\xff\xe0", 4, INGEST_KIND_JPEG},
-		{"\x89PNG\r\n\x1a\n", 8, INGEST_KIND_PNG},
-		{"II*\0", 4, INGEST_KIND_TIFF},
-		{"MM\0*", 4, INGEST_KIND_TIFF},
-		{"RIFF\0\0\0\0WEBPVP8 ", 16, INGEST_KIND_WEBP},
-		{"RIFF\0\0\0\0WAVEfmt ", 16, INGEST_KIND_UNKNOWN},
-		{"BM678901234567890123456789", 26, INGEST_KIND_BMP},
-		{"BM", 2, INGEST_KIND_UNKNOWN},
-		{"PK\x03\x04", 4, INGEST_KIND_UNKNOWN},
-		{"", 0, INGEST_KIND_UNKNOWN},
+	    {"%PDF-1.7\n", 9, INGEST_KIND_PDF},
+	    {"\xef\xbb\xbfjunk %PDF-1.4", 16, INGEST_KIND_PDF},
+	    {"\xff\xd8\xff\xe0", 4, INGEST_KIND_JPEG},
+	    {"\x89PNG\r\n\x1a\n", 8, INGEST_KIND_PNG},
+	    {"II*\0", 4, INGEST_KIND_TIFF},
+	    {"MM\0*", 4, INGEST_KIND_TIFF},
+	    {"RIFF\0\0\0\0WEBPVP8 ", 16, INGEST_KIND_WEBP},
+	    {"RIFF\0\0\0\0WAVEfmt ", 16, INGEST_KIND_UNKNOWN},
+	    {"BM678901234567890123456789", 26, INGEST_KIND_BMP},
+	    {"BM", 2, INGEST_KIND_UNKNOWN},
+	    {"PK\x03\x04", 4, INGEST_KIND_UNKNOWN},
+	    {"", 0, INGEST_KIND_UNKNOWN},
 	};
 	GString *late = g_string_new(NULL);
 
@@ -323,7 +324,8 @@ test_text_usable(void)
 	g_assert_true(usable("增值税电子普通发票发票号码开票日期购买方"));
 	g_assert_true(usable("Invoice No. 26452000000012345678"));
 	/* Broken bytes are skipped, not fatal. */
-	g_assert_true(usable("\xff\xfe" "abcdefghij\x80klmnopqrstuvwxyz"));
+	g_assert_true(usable("\xff\xfe"
+			     "abcdefghij\x80klmnopqrstuvwxyz"));
 	g_assert_false(usable("\xff\xfe\x80\xc3"));
 }
 
@@ -515,14 +517,14 @@ static void
 write_encrypted_pdf(const char *path)
 {
 	static const char *const objs[] = {
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-		"<< /Filter /Standard /V 1 /R 2 /P -4"
-		" /O <0123456789abcdef0123456789abcdef"
-		"0123456789abcdef0123456789abcdef>"
-		" /U <fedcba9876543210fedcba9876543210"
-		"fedcba9876543210fedcba9876543210> >>",
+	    "<< /Type /Catalog /Pages 2 0 R >>",
+	    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+	    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+	    "<< /Filter /Standard /V 1 /R 2 /P -4"
+	    " /O <0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef>"
+	    " /U <fedcba9876543210fedcba9876543210"
+	    "fedcba9876543210fedcba9876543210> >>",
 	};
 	GString *pdf = g_string_new("%PDF-1.4\n");
 	gsize offsets[G_N_ELEMENTS(objs)];
@@ -539,12 +541,12 @@ write_encrypted_pdf(const char *path)
 	for (gsize i = 0; i < G_N_ELEMENTS(objs); i++)
 		g_string_append_printf(pdf, "%010zu 00000 n \n", offsets[i]);
 	g_string_append_printf(
-		pdf,
-		"trailer\n<< /Size %zu /Root 1 0 R /Encrypt 4 0 R"
-		" /ID [<00112233445566778899aabbccddeeff>"
-		" <00112233445566778899aabbccddeeff>] >>\n"
-		"startxref\n%zu\n%%%%EOF\n",
-		G_N_ELEMENTS(objs) + 1, xref);
+	    pdf,
+	    "trailer\n<< /Size %zu /Root 1 0 R /Encrypt 4 0 R"
+	    " /ID [<00112233445566778899aabbccddeeff>"
+	    " <00112233445566778899aabbccddeeff>] >>\n"
+	    "startxref\n%zu\n%%%%EOF\n",
+	    G_N_ELEMENTS(objs) + 1, xref);
 	write_bytes(path, pdf->str, pdf->len);
 	g_string_free(pdf, TRUE);
 }
@@ -647,8 +649,8 @@ test_images_by_bytes(void)
 static void
 test_jpeg_dpi(void)
 {
-	char *src = g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.jpg",
-				     NULL);
+	char *src =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.jpg", NULL);
 	IngestFile *file = ingest_file_read(src, "tiny.jpg");
 	IngestImage *image;
 	GError *error = NULL;
@@ -691,16 +693,17 @@ test_photo_dpi_guess(void)
 static void
 test_jpeg_exif_orientation(void)
 {
-	static const guint8 app1[] = {
-		0xff, 0xe1, 0x00, 0x22, 'E', 'x', 'i', 'f', 0, 0,
-		'I', 'I', 0x2a, 0x00, 0x08, 0x00, 0x00, 0x00,
-		0x01, 0x00,                         /* one entry */
-		0x12, 0x01, 0x03, 0x00,             /* 0x0112 SHORT */
-		0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00,             /* no next IFD */
-	};
-	char *src = g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.jpg",
-				     NULL);
+	static const guint8 app1[] =
+	    {
+		0xff, 0xe1, 0x00, 0x22, 'E',  'x',  'i',
+		'f',  0,    0,	  'I',	'I',  0x2a, 0x00,
+		0x08, 0x00, 0x00, 0x00, 0x01, 0x00, /* one entry */
+		0x12, 0x01, 0x03, 0x00,		    /* 0x0112 SHORT */
+		0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00,
+		0x00, 0x00, 0x00, 0x00, 0x00, /* no next IFD */
+	    };
+	char *src =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.jpg", NULL);
 	char *dir = make_tmp();
 	char *abs = path_in(dir, "portrait.jpg");
 	GBytes *jpeg = read_bytes(src);
@@ -737,8 +740,8 @@ test_jpeg_exif_orientation(void)
 static void
 test_tiff_frames(void)
 {
-	char *src = g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny2.tif",
-				     NULL);
+	char *src =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny2.tif", NULL);
 	IngestFile *file = ingest_file_read(src, "tiny2.tif");
 	IngestImage *image;
 	GError *error = NULL;
@@ -765,12 +768,11 @@ static void
 test_image_over_limit(void)
 {
 	static const guint8 png[] = {
-		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
-		0x00, 0x00, 0x00, 0x0d, 'I', 'H', 'D', 'R',
-		0x00, 0x00, 0x4e, 0x20, 0x00, 0x00, 0x4e, 0x20, /* w, h */
-		0x08, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00, 'I', 'E', 'N', 'D',
-		0xae, 0x42, 0x60, 0x82,
+	    0x89, 'P',	'N',  'G',  '\r', '\n', 0x1a, '\n', 0x00, 0x00, 0x00,
+	    0x0d, 'I',	'H',  'D',  'R',  0x00, 0x00, 0x4e, 0x20, 0x00, 0x00,
+	    0x4e, 0x20, /* w, h */
+	    0x08, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	    0x00, 0x00, 'I',  'E',  'N',  'D',	0xae, 0x42, 0x60, 0x82,
 	};
 	char *dir = make_tmp();
 	char *abs = path_in(dir, "huge.png");
@@ -853,9 +855,9 @@ make_claim_tree(const char *root)
 static void
 make_litter(const char *root)
 {
-	static const char *const names[] = {"发票/.~lock.pdf", "__MACOSX/x.png",
-					    ".git/HEAD", "Thumbs.db",
-					    "验收/desktop.ini", ".DS_Store"};
+	static const char *const names[] = {
+	    "发票/.~lock.pdf", "__MACOSX/x.png",   ".git/HEAD",
+	    "Thumbs.db",       "验收/desktop.ini", ".DS_Store"};
 	char *p;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -892,8 +894,8 @@ static void
 test_walk(void)
 {
 	static const char *const expect[] = {
-		"b.png", "bad\\xFF.png", "发票.png", "发票/inv.pdf",
-		"验收/claim.json", "验收/照片/现场.png",
+	    "b.png",	    "bad\\xFF.png",    "发票.png",
+	    "发票/inv.pdf", "验收/claim.json", "验收/照片/现场.png",
 	};
 	char *root = make_tmp();
 	char *claim_json = NULL;

@@ -12,8 +12,8 @@
 #include "ocr/ocr.h"
 
 #define INVOICE_NUMBER "26452000000012345678"
-#define INVOICE_TEXT "增值税电子普通发票 发票号码 " INVOICE_NUMBER
-#define DPI 300
+#define INVOICE_TEXT   "增值税电子普通发票 发票号码 " INVOICE_NUMBER
+#define DPI	       300
 
 /* A red company seal as ink (multiplied, so black under it stays black):
  * a ring of radius 110 px and "发票专用章" across, centred at CX, CY. */
@@ -22,7 +22,7 @@ stamp_seal(cairo_t *cr, double cx, double cy)
 {
 	PangoLayout *layout = pango_cairo_create_layout(cr);
 	PangoFontDescription *font =
-		pango_font_description_from_string("Noto Sans CJK SC Bold 26");
+	    pango_font_description_from_string("Noto Sans CJK SC Bold 26");
 	int w, h;
 
 	cairo_save(cr);
@@ -67,7 +67,8 @@ copy_surface(IngestImage *image, cairo_surface_t *surface)
 
 	cairo_surface_flush(surface);
 	for (int y = 0; y < image->height; y++) {
-		const guint32 *row = (const guint32 *)(data + (gsize)y * stride);
+		const guint32 *row =
+		    (const guint32 *)(data + (gsize)y * stride);
 		guint8 *dst = image->pixels + (gsize)y * image->stride;
 
 		for (int x = 0; x < image->width; x++, dst += 3) {
@@ -84,7 +85,7 @@ text_layout(cairo_t *cr, const char *text)
 {
 	PangoLayout *layout = pango_cairo_create_layout(cr);
 	PangoFontDescription *font =
-		pango_font_description_from_string("Noto Sans CJK SC 12");
+	    pango_font_description_from_string("Noto Sans CJK SC 12");
 
 	pango_cairo_context_set_resolution(pango_layout_get_context(layout),
 					   DPI);
@@ -101,7 +102,7 @@ static IngestImage *
 render_text(const char *text, gboolean seal)
 {
 	cairo_surface_t *surface =
-		cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+	    cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
 	cairo_t *cr = cairo_create(surface);
 	PangoLayout *layout = text_layout(cr, text);
 	IngestImage *image;
@@ -175,8 +176,8 @@ read_invoice(OcrEngine *engine, const IngestImage *image)
 	g_assert_no_error(error);
 	g_assert_nonnull(result);
 	flat = strip_spaces(result->text);
-	g_test_message("OCR %dx%d x%d in %.2f s (conf %.2f): %s",
-		       image->width, image->height, image->channels, seconds,
+	g_test_message("OCR %dx%d x%d in %.2f s (conf %.2f): %s", image->width,
+		       image->height, image->channels, seconds,
 		       result->confidence, flat);
 	g_assert_nonnull(strstr(flat, INVOICE_NUMBER));
 	g_assert_nonnull(strstr(flat, "发票"));

@@ -36,7 +36,7 @@ teardown(Fixture *f, gconstpointer data)
 }
 
 static const char sha[] =
-	"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
 static void
 test_page_cache_survives_reopen(Fixture *f, gconstpointer data)
@@ -57,17 +57,17 @@ test_page_cache_survives_reopen(Fixture *f, gconstpointer data)
 
 	s = store_open(f->path, &error);
 	g_assert_no_error(error);
-	g_assert_true(store_page_lookup(s, sha, 1, "tess-A", &source, &text,
-					&conf));
+	g_assert_true(
+	    store_page_lookup(s, sha, 1, "tess-A", &source, &text, &conf));
 	g_assert_cmpstr(text, ==, "发票号码 123");
 	g_assert_cmpint(source, ==, CORE_TEXT_OCR);
 	g_assert_cmpfloat_with_epsilon(conf, 0.87, 1e-9);
 	g_free(text);
 	/* Another engine setting must not see the old text. */
-	g_assert_false(store_page_lookup(s, sha, 1, "tess-B", &source, &text,
-					 &conf));
-	g_assert_false(store_page_lookup(s, sha, 2, "tess-A", &source, &text,
-					 &conf));
+	g_assert_false(
+	    store_page_lookup(s, sha, 1, "tess-B", &source, &text, &conf));
+	g_assert_false(
+	    store_page_lookup(s, sha, 2, "tess-A", &source, &text, &conf));
 	g_assert_cmpint(store_page_count(s, sha, "tess-A"), ==, 1);
 	store_close(s);
 }
@@ -83,9 +83,9 @@ test_newer_schema_refused(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	store_close(s);
 	g_assert_cmpint(sqlite3_open(f->path, &db), ==, SQLITE_OK);
-	g_assert_cmpint(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
-				     NULL, NULL),
-			==, SQLITE_OK);
+	g_assert_cmpint(
+	    sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+	    SQLITE_OK);
 	sqlite3_close(db);
 	s = store_open(f->path, &error);
 	g_assert_null(s);
@@ -99,14 +99,14 @@ test_scan_saved_whole(Fixture *f, gconstpointer data)
 {
 	GError *error = NULL;
 	Store *s = store_open(f->path, &error);
-	GPtrArray *docs = g_ptr_array_new_with_free_func(
-		(GDestroyNotify)core_document_free);
-	GPtrArray *finds = g_ptr_array_new_with_free_func(
-		(GDestroyNotify)core_finding_free);
+	GPtrArray *docs =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)core_document_free);
+	GPtrArray *finds =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)core_finding_free);
 	StoreFileRef files[] = {{"发票/inv.pdf", sha, NULL},
 				{"bad.pdf", "", "damaged"}};
-	StoreScan scan = {"GXFWQ-1", "/claims/1", "2026", "4", "flagged",
-			  "{}", files, 2, docs, finds};
+	StoreScan scan = {"GXFWQ-1", "/claims/1", "2026", "4",	"flagged",
+			  "{}",	     files,	  2,	  docs, finds};
 	CoreDocument *d = core_document_new("发票/inv.pdf", "invoice");
 	CoreFinding *fi = core_finding_new("MISSING_EVIDENCE",
 					   CORE_SEVERITY_ERROR, "缺少验收单");

@@ -1,0 +1,1128 @@
+/* test_classify.c - classify/: the 2026 rules load and recognise every
+ * document type of CONTRACT.md §2 from realistic page texts (text layers
+ * and noisy OCR, tests/data/classify/), fields come out normalised, and
+ * pages group into documents the way a reviewer would group them. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "classify/classify.h"
+#include "core/core.h"
+
+#ifndef EVIDCHECK_RULES_DIR
+#define EVIDCHECK_RULES_DIR "rules"
+#endif
+#ifndef EVIDCHECK_TEST_DATA
+#define EVIDCHECK_TEST_DATA "tests/data"
+#endif
+
+static ClassifyRules *rules; /* the shipped 2026 rules, loaded once */
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static char *
+sample_text(const char *name)
+{
+	char *path =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "classify", name, NULL);
+	char *raw = NULL, *text;
+	GError *error = NULL;
+
+	if (!g_file_get_contents(path, &raw, NULL, &error))
+		g_error("%s", error->message);
+	text = core_text_normalize(raw);
+	g_free(raw);
+	g_free(path);
+	return text;
+}
+
+/* A page of FILE, as ingest/ocr hand it over: normalised text. */
+static CorePage *
+page_with_text(const char *file, int number, const char *text,
+	       CoreTextSource source)
+{
+	CorePage *p = core_page_new(file, number);
+	char *norm = core_text_normalize(text);
+
+	core_page_set_text(p, norm, source,
+			   source == CORE_TEXT_OCR ? 0.8 : 1.0);
+	g_free(norm);
+	return p;
+}
+
+/* Samples named *.ocr.txt are scans: OCR text of an image page. */
+static CorePage *
+sample_page(const char *name)
+{
+	gboolean ocr = strstr(name, ".ocr.") != NULL;
+	char *text = sample_text(name);
+	CorePage *p = core_page_new(name, 1);
+
+	core_page_set_text(p, text, ocr ? CORE_TEXT_OCR : CORE_TEXT_PDF,
+			   ocr ? 0.8 : 1.0);
+	classify_page(rules, p, ocr);
+	g_free(text);
+	return p;
+}
+
+/* Classify one sample and extract its document's fields. */
+static CoreDocument *
+sample_document(const char *name)
+{
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	GPtrArray *docs;
+	CoreDocument *doc;
+
+	g_ptr_array_add(pages, sample_page(name));
+	docs = classify_documents(rules, pages);
+	g_assert_cmpuint(docs->len, ==, 1);
+	doc = g_ptr_array_steal_index(docs, 0);
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	return doc;
+}
+
+#define assert_field(doc, name, want)                                          \
+	g_assert_cmpstr(core_document_get_field((doc), (name)), ==, (want))
+
+static char *
+write_rules(const char *text)
+{
+	GError *error = NULL;
+	char *path = NULL;
+	int fd = g_file_open_tmp("classify-XXXXXX.ini", &path, &error);
+
+	g_assert_no_error(error);
+	close(fd);
+	g_file_set_contents(path, text, -1, &error);
+	g_assert_no_error(error);
+	return path;
+}
+
+/* Load rules from TEXT; NULL with *ERROR set when they are refused. */
+static ClassifyRules *
+rules_from(const char *text, GError **error)
+{
+	char *path = write_rules(text);
+	ClassifyRules *r = classify_rules_load(path, error);
+
+	g_unlink(path);
+	g_free(path);
+	return r;
+}
+
+/* ---- the rules file ------------------------------------------------- */
+
+static const char *const contract_types[] = {"invoice",
+					     "payment_proof",
+					     "acceptance_form",
+					     "software_copyright_cert",
+					     "authorization_letter",
+					     "diagnosis_report",
+					     "implementation_plan",
+					     "run_screenshot",
+					     "midterm_report",
+					     "software_test_report",
+					     "function_acceptance_cert",
+					     "data_security_statement",
+					     "operation_records",
+					     "operation_manual",
+					     "survey_report",
+					     "sign_in_sheet",
+					     "meeting_minutes",
+					     "photo",
+					     "cma_cert",
+					     "cnas_cert",
+					     "qualification_cert",
+					     "test_report",
+					     "management_system_cert",
+					     "contract",
+					     "other"};
+
+static void
+test_rules_load(void)
+{
+	gsize i;
+
+	g_assert_cmpstr(classify_rules_edition(rules), ==, "2026");
+	for (i = 0; i < G_N_ELEMENTS(contract_types); i++) {
+		const char *t = contract_types[i];
+
+		if (!classify_rules_knows_type(rules, t))
+			g_error("the 2026 rules cannot recognise '%s'", t);
+		g_assert_cmpstr(classify_type_label(rules, t), !=, t);
+	}
+	g_assert_cmpstr(classify_type_label(rules, "invoice"), ==, "发票");
+	g_assert_false(classify_rules_knows_type(rules, "patent_cert"));
+	g_assert_cmpstr(classify_type_label(rules, "patent_cert"), ==,
+			"patent_cert");
+}
+
+static void
+test_rules_missing_file(void)
+{
+	GError *error = NULL;
+
+	g_assert_null(classify_rules_load("/nonexistent/types.ini", &error));
+	g_assert_error(error, CORE_ERROR, CORE_ERROR_IO);
+	g_assert_nonnull(strstr(error->message, "/nonexistent/types.ini"));
+	g_error_free(error);
+}
+
+/* Each broken file must be refused with a message naming GROUP and KEY. */
+static void
+expect_refused(const char *text, const char *group, const char *key)
+{
+	GError *error = NULL;
+	ClassifyRules *r = rules_from(text, &error);
+
+	g_assert_null(r);
+	g_assert_error(error, CORE_ERROR, CORE_ERROR_RULES);
+	if (strstr(error->message, group) == NULL ||
+	    (key != NULL && strstr(error->message, key) == NULL))
+		g_error("message does not name %s %s: %s", group,
+			key != NULL ? key : "", error->message);
+	g_error_free(error);
+}
+
+static void
+test_rules_errors(void)
+{
+	/* A regex that does not compile: group, key and PCRE2's reason. */
+	expect_refused("[rules]\nedition = x\n[type invoice]\nlabel = 发票\n"
+		       "cue.code = 3 : (发票号码|发票代码\n",
+		       "[type invoice]", "cue.code");
+	expect_refused("[rules]\nedition = x\n[type invoice]\nlabel = 发票\n"
+		       "[fields invoice]\nnumber = digits : 号码(?<v>\\d{8\n",
+		       "[fields invoice]", "number");
+	expect_refused("[rules]\nedition = x\n[type a]\nlabel = A\n"
+		       "cue.x = 2 : {{nosuch}}\n",
+		       "[type a]", "cue.x");
+	expect_refused("[rules]\nedition = x\n[type a]\nlabel = A\n"
+		       "neg.x = 2 : foo\n",
+		       "[type a]", "neg.x");
+	expect_refused("[rules]\nedition = x\n[type a]\nlabel = A\n"
+		       "cue.x = heavy : foo\n",
+		       "[type a]", "cue.x");
+	expect_refused("[rules]\nedition = x\n[type a]\nlabel = A\n"
+		       "[fields a]\nwhen = datum : (?<v>x)\n",
+		       "[fields a]", "when");
+	expect_refused("[rules]\nedition = x\n[type a]\nlabel = A\n"
+		       "[fields a]\nwhen = date checks=total : (?<v>x)\n",
+		       "[fields a]", "when");
+	expect_refused("[rules]\nedition = x\n[fields ghost]\nn = text : x\n",
+		       "[fields ghost]", NULL);
+	expect_refused("[rules]\nedition = x\n[typo a]\nlabel = A\n",
+		       "[typo a]", NULL);
+	expect_refused("[rules]\nedition = x\n[type a]\ncue.x = 2 : x\n",
+		       "[type a]", NULL); /* no label */
+	expect_refused("[rules]\nmin_score = 4\n", "[rules]", NULL);
+}
+
+/* ---- page types --------------------------------------------------- */
+
+typedef struct {
+	const char *file;
+	const char *type;
+} Expect;
+
+static const Expect samples[] = {
+    {"invoice_einvoice.txt", "invoice"},
+    {"invoice_einvoice_raw.txt", "invoice"},
+    {"invoice_vat.ocr.txt", "invoice"},
+    {"receipt_icbc.txt", "payment_proof"},
+    {"receipt_guilin.ocr.txt", "payment_proof"},
+    {"softcopyright.txt", "software_copyright_cert"},
+    {"softcopyright.ocr.txt", "software_copyright_cert"},
+    {"acceptance_form.txt", "acceptance_form"},
+    {"contract.txt", "contract"},
+    {"test_report.txt", "test_report"},
+    {"cma_cert.txt", "cma_cert"},
+    {"photo.ocr.txt", "photo"},
+    {"authorization_letter.txt", "authorization_letter"},
+    {"software_test_report.txt", "software_test_report"},
+    {"function_acceptance_cert.txt", "function_acceptance_cert"},
+    {"run_screenshot.ocr.txt", "run_screenshot"},
+    {"diagnosis_report.txt", "diagnosis_report"},
+    {"implementation_plan.txt", "implementation_plan"},
+    {"midterm_report.txt", "midterm_report"},
+    {"data_security_statement.txt", "data_security_statement"},
+    {"operation_records.txt", "operation_records"},
+    {"operation_manual.txt", "operation_manual"},
+    {"survey_report.txt", "survey_report"},
+    {"sign_in_sheet.txt", "sign_in_sheet"},
+    {"meeting_minutes.txt", "meeting_minutes"},
+    {"cnas_cert.txt", "cnas_cert"},
+    {"management_system_cert.txt", "management_system_cert"},
+    {"qualification_cert.txt", "qualification_cert"},
+    {"tess_invoice.ocr.txt", "invoice"},
+    {"tess_receipt_icbc.ocr.txt", "payment_proof"},
+    {"tess_acceptance_form.ocr.txt", "acceptance_form"},
+};
+
+static void
+test_page_type(gconstpointer data)
+{
+	const Expect *e = data;
+	CorePage *p = sample_page(e->file);
+
+	if (g_strcmp0(p->type, e->type) != 0) {
+		char *why = classify_explain(rules, p->text, FALSE);
+
+		g_error("%s: got %s, want %s\n%s", e->file, p->type, e->type,
+			why);
+	}
+	/* A clear page of a known type is not a coin toss. */
+	g_assert_cmpfloat(p->type_confidence, >=, 0.6);
+	g_assert_cmpfloat(p->type_confidence, <=, 1.0);
+	core_page_free(p);
+}
+
+#define CONTRACT_PAGE_2                                                                      \
+	"第三条 验收 乙方完成后，甲方组织验收并出具成果验收单。\n" \
+	"第四条 违约责任 甲方逾期付款的，乙方有权要求……\n"          \
+	"第五条 争议解决 双方协商解决。本合同一式四份。"
+
+/* Pages that share words with other types, typed as a reviewer would: */
+static void
+test_confusions(void)
+{
+	static const char *const text[][2] = {
+	    /* an acceptance form quoting the invoice and contract */
+	    {"成果验收单\n合同编号：HT-2025-018\n发票号码：12345678 发票金额："
+	     "60000.00元\n甲方：广西某某有限公司 乙方：南宁某某有限公司\n"
+	     "验收意见：同意通过验收。\n验收日期：2026年3月20日",
+	     "acceptance_form"},
+	    /* a contract's second page: clauses on acceptance, no title;
+	     * "other", so that it continues the contract (below) */
+	    {CONTRACT_PAGE_2, "other"},
+	    /* an invoice for software development */
+	    {"电子发票（普通发票）\n发票号码：26452000000012345678\n"
+	     "*信息技术服务*软件开发服务 软件测试服务\n价税合计（大写）叁万圆整"
+	     "（小写）¥30000.00",
+	     "invoice"},
+	    /* a lab test report is not a software test report */
+	    {"检验报告\n样品名称：液压缸\n检验依据：JB/T 10205\n"
+	     "检验结论：合格\n测试报告编号见首页",
+	     "test_report"},
+	    /* a signed acceptance certificate is not the test report */
+	    {"功能测试验收合格证明\n依据软件测试报告，约定功能均已实现。\n"
+	     "测试结论：合格\n甲方（盖章） 乙方（盖章）",
+	     "function_acceptance_cert"},
+	    /* a transfer screenshot from a phone is a payment proof */
+	    {"转账成功\n¥30,000.00\n收款人 南宁智联云科技有限公司\n"
+	     "付款账户 桂林银行(0123)\n交易时间 2026-03-16 10:23",
+	     "payment_proof"},
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(text); i++) {
+		CorePage *p =
+		    page_with_text("x.pdf", 1, text[i][0], CORE_TEXT_PDF);
+
+		classify_page(rules, p, FALSE);
+		if (g_strcmp0(p->type, text[i][1]) != 0)
+			g_error("case %zu: got %s, want %s\n%s", i, p->type,
+				text[i][1],
+				classify_explain(rules, p->text, FALSE));
+		core_page_free(p);
+	}
+}
+
+static void
+test_photo_and_other(void)
+{
+	CorePage *img = page_with_text("p.jpg", 1, "会议室\n3F", CORE_TEXT_OCR);
+	CorePage *pdf = page_with_text("p.pdf", 1, "会议室\n3F", CORE_TEXT_PDF);
+	CorePage *empty = page_with_text("e.pdf", 1, "", CORE_TEXT_NONE);
+	CorePage *prose = page_with_text(
+	    "n.pdf", 1,
+	    "关于项目人员变更的说明\n因工作安排，项目经理由张三变更为李四。",
+	    CORE_TEXT_PDF);
+
+	classify_page(rules, img, TRUE);
+	g_assert_cmpstr(img->type, ==, "photo");
+	g_assert_cmpfloat(img->type_confidence, ==, 0.6);
+	/* The same five characters on a PDF page are not a photo. */
+	classify_page(rules, pdf, FALSE);
+	g_assert_cmpstr(pdf->type, ==, "other");
+	classify_page(rules, empty, FALSE);
+	g_assert_cmpstr(empty->type, ==, "other");
+	g_assert_cmpfloat(empty->type_confidence, ==, 0);
+	classify_page(rules, prose, FALSE);
+	g_assert_cmpstr(prose->type, ==, "other");
+	core_page_free(img);
+	core_page_free(pdf);
+	core_page_free(empty);
+	core_page_free(prose);
+}
+
+/* score/(score+half) × (0.5 + 0.5 × margin): two types with one cue of
+ * weight 6 each, half_score 3. */
+static void
+test_confidence_formula(void)
+{
+	GError *error = NULL;
+	ClassifyRules *r =
+	    rules_from("[rules]\nedition = t\nmin_score = 4\nhalf_score = 3\n"
+		       "[type a]\nlabel = A\ncue.x = 6 : alpha\n"
+		       "[type b]\nlabel = B\ncue.y = 6 : beta\n",
+		       &error);
+	CorePage *alone = page_with_text("f", 1, "alpha", CORE_TEXT_PDF);
+	CorePage *tie = page_with_text("f", 2, "alpha beta", CORE_TEXT_PDF);
+	CorePage *weak = page_with_text("f", 3, "gamma", CORE_TEXT_PDF);
+
+	g_assert_no_error(error);
+	classify_page(r, alone, FALSE);
+	g_assert_cmpstr(alone->type, ==, "a");
+	g_assert_cmpfloat_with_epsilon(alone->type_confidence, 0.67, 1e-9);
+	/* A tie keeps the first type in file order at half the confidence. */
+	classify_page(r, tie, FALSE);
+	g_assert_cmpstr(tie->type, ==, "a");
+	g_assert_cmpfloat_with_epsilon(tie->type_confidence, 0.33, 1e-9);
+	classify_page(r, weak, FALSE);
+	g_assert_cmpstr(weak->type, ==, "other");
+	g_assert_cmpfloat(weak->type_confidence, ==, 1.0);
+	core_page_free(alone);
+	core_page_free(tie);
+	core_page_free(weak);
+	classify_rules_free(r);
+}
+
+/* title.* counts only near the top; cue.* anywhere; each.* per text. */
+static void
+test_cue_kinds(void)
+{
+	GError *error = NULL;
+	ClassifyRules *r =
+	    rules_from("[rules]\nedition = t\nmin_score = 4\ntitle_lines = 2\n"
+		       "title_chars = 10\n"
+		       "[type a]\nlabel = A\ntitle.t = 5 : 标题\n"
+		       "[type b]\nlabel = B\neach.d = 1 max 3 : d\\d\n",
+		       &error);
+	CorePage *top = page_with_text("f", 1, "标题\n正文", CORE_TEXT_PDF);
+	CorePage *low = page_with_text("f", 2, "第一行\n第二行\n第三行\n标题",
+				       CORE_TEXT_PDF);
+	CorePage *few = page_with_text("f", 3, "d1 d1 d1 d2 d3", CORE_TEXT_PDF);
+	CorePage *many = page_with_text("f", 4, "d1 d2 d3 d4", CORE_TEXT_PDF);
+
+	g_assert_no_error(error);
+	classify_page(r, top, FALSE);
+	g_assert_cmpstr(top->type, ==, "a");
+	classify_page(r, low, FALSE);
+	g_assert_cmpstr(low->type, ==, "other");
+	classify_page(r, few, FALSE); /* d1 d2 d3: 3 */
+	g_assert_cmpstr(few->type, ==, "other");
+	g_assert_cmpfloat_with_epsilon(few->type_confidence, 0.25, 1e-9);
+	classify_page(r, many, FALSE); /* capped at max 3 */
+	g_assert_cmpstr(many->type, ==, "other");
+	core_page_free(top);
+	core_page_free(low);
+	core_page_free(few);
+	core_page_free(many);
+	classify_rules_free(r);
+}
+
+static void
+test_explain(void)
+{
+	char *text = sample_text("invoice_einvoice.txt");
+	char *why = classify_explain(rules, text, FALSE);
+
+	g_assert_nonnull(strstr(why, "invoice: title.kind+8"));
+	g_assert_nonnull(strstr(why, "=> invoice ("));
+	g_free(why);
+	g_free(text);
+}
+
+/* classify_page from several threads at once gives what one thread gives. */
+static gpointer
+classify_all(gpointer data)
+{
+	GPtrArray *types = g_ptr_array_new_with_free_func(g_free);
+	gsize i, round;
+
+	(void)data;
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < G_N_ELEMENTS(samples); i++) {
+			CorePage *p = sample_page(samples[i].file);
+
+			if (round == 0)
+				g_ptr_array_add(types, g_strdup(p->type));
+			else
+				g_assert_cmpstr(p->type, ==,
+						g_ptr_array_index(types, i));
+			core_page_free(p);
+		}
+	}
+	return types;
+}
+
+static void
+test_threads(void)
+{
+	GThread *t[4];
+	gsize i, k;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++)
+		t[i] = g_thread_new("classify", classify_all, NULL);
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		GPtrArray *types = g_thread_join(t[i]);
+
+		for (k = 0; k < G_N_ELEMENTS(samples); k++)
+			g_assert_cmpstr(g_ptr_array_index(types, k), ==,
+					samples[k].type);
+		g_ptr_array_unref(types);
+	}
+}
+
+/* A text layer of junk must cost bounded time and still give a verdict. */
+static void
+test_huge_page(void)
+{
+	GString *junk = g_string_new("发票号码");
+	CorePage *p;
+	int i;
+
+	for (i = 0; i < 200000; i++)
+		g_string_append(junk, "名称:广西某某a ");
+	p = page_with_text("big.pdf", 1, junk->str, CORE_TEXT_PDF);
+	classify_page(rules, p, FALSE);
+	g_assert_nonnull(p->type);
+	core_page_free(p);
+	g_string_free(junk, TRUE);
+}
+
+/* ---- fields --------------------------------------------------------- */
+
+static void
+test_fields_einvoice(void)
+{
+	CoreDocument *d = sample_document("invoice_einvoice.txt");
+
+	g_assert_cmpstr(d->type, ==, "invoice");
+	assert_field(d, "number", "26452000000012345678");
+	assert_field(d, "date", "2026-03-15");
+	assert_field(d, "total", "60000.00");
+	assert_field(d, "total_upper", "陆万圆整");
+	assert_field(d, "total_conflict", NULL);
+	/* Two columns, interleaved row by row: buyer left, seller right. */
+	assert_field(d, "buyer_name", "广西桂柳精工机械有限公司");
+	assert_field(d, "buyer_credit_code", "91450200MA5K12345B");
+	assert_field(d, "seller_name", "南宁智联云科技有限公司");
+	assert_field(d, "seller_credit_code", "91450100MA5N65432M");
+	assert_field(d, "item", "软件开发服务");
+	assert_field(d, "code", NULL); /* 全电 invoices have no code */
+	g_assert_cmpint(d->source, ==, CORE_TEXT_PDF);
+	core_document_free(d);
+}
+
+static void
+test_fields_einvoice_labels_first(void)
+{
+	CoreDocument *d = sample_document("invoice_einvoice_raw.txt");
+
+	assert_field(d, "number", "26452000000087654321");
+	assert_field(d, "date", "2026-04-02");
+	assert_field(d, "total", "30000.00");
+	assert_field(d, "buyer_name", "广西桂柳精工机械有限公司");
+	assert_field(d, "seller_name", "南宁智联云科技有限公司");
+	assert_field(d, "buyer_credit_code", "91450200MA5K12345B");
+	assert_field(d, "seller_credit_code", "91450100MA5N65432M");
+	core_document_free(d);
+}
+
+static void
+test_fields_vat_ocr(void)
+{
+	CoreDocument *d = sample_document("invoice_vat.ocr.txt");
+
+	/* "No 0l234567", "2O26 年 03 月 l5 日", "9145O200…": OCR repaired. */
+	assert_field(d, "number", "01234567");
+	assert_field(d, "code", "4500201130");
+	assert_field(d, "date", "2026-03-15");
+	assert_field(d, "total", "60000.00"); /* printed "Y60000.00" */
+	assert_field(d, "buyer_name", "广西桂柳精工机械有限公司");
+	assert_field(d, "buyer_credit_code", "91450200MA5K12345B");
+	assert_field(d, "seller_name", "南宁智联云科技有限公司");
+	assert_field(d, "seller_credit_code", "91450100MA5N65432M");
+	g_assert_cmpint(d->source, ==, CORE_TEXT_OCR);
+	core_document_free(d);
+}
+
+static CoreDocument *
+document_from_text(const char *type, const char *text)
+{
+	CoreDocument *d = core_document_new("t.pdf", type);
+	char *norm = core_text_normalize(text);
+
+	core_document_add_page(d, 1);
+	classify_extract_fields(rules, d, norm);
+	g_free(norm);
+	return d;
+}
+
+static void
+test_fields_total_check(void)
+{
+	CoreDocument *agree = document_from_text(
+	    "invoice", "价税合计（大写）壹拾贰万叁仟肆佰伍拾陆元柒角捌分 "
+		       "（小写）¥123,456.78");
+	CoreDocument *differ = document_from_text(
+	    "invoice", "价税合计（大写）陆仟圆整 （小写）¥60000.00");
+	CoreDocument *upper_only =
+	    document_from_text("invoice", "价税合计（大写）陆万圆整 （小写）¥");
+
+	assert_field(agree, "total", "123456.78");
+	assert_field(agree, "total_conflict", NULL);
+	/* Disagreeing figures: no total a check could trust, and why. */
+	assert_field(differ, "total", NULL);
+	g_assert_nonnull(strstr(
+	    core_document_get_field(differ, "total_conflict"), "60000.00"));
+	g_assert_nonnull(strstr(
+	    core_document_get_field(differ, "total_conflict"), "陆仟圆整"));
+	assert_field(upper_only, "total", "60000.00");
+	core_document_free(agree);
+	core_document_free(differ);
+	core_document_free(upper_only);
+}
+
+static void
+test_fields_receipts(void)
+{
+	CoreDocument *icbc = sample_document("receipt_icbc.txt");
+	CoreDocument *guilin = sample_document("receipt_guilin.ocr.txt");
+
+	g_assert_cmpstr(icbc->type, ==, "payment_proof");
+	assert_field(icbc, "payer", "广西桂柳精工机械有限公司");
+	assert_field(icbc, "payee", "南宁智联云科技有限公司");
+	assert_field(icbc, "amount", "60000.00");
+	assert_field(icbc, "date", "2026-03-16");
+	assert_field(icbc, "serial", "84592017");
+	assert_field(icbc, "amount_conflict", NULL);
+
+	g_assert_cmpstr(guilin->type, ==, "payment_proof");
+	assert_field(guilin, "payer", "广西桂柳精工机械有限公司");
+	assert_field(guilin, "payee", "南宁智联云科技有限公司");
+	assert_field(guilin, "amount", "30000.00"); /* "羊30,0O0.00" */
+	assert_field(guilin, "date", "2026-03-16");
+	/* The transaction serial, not the receipt number. */
+	assert_field(guilin, "serial", "20260316881234");
+	core_document_free(icbc);
+	core_document_free(guilin);
+}
+
+static void
+test_fields_softcopyright(void)
+{
+	CoreDocument *clean = sample_document("softcopyright.txt");
+	CoreDocument *ocr = sample_document("softcopyright.ocr.txt");
+
+	assert_field(clean, "software_name", "智能质检云平台");
+	assert_field(clean, "version", "V1.0");
+	assert_field(clean, "holder", "南宁智联云科技有限公司");
+	assert_field(clean, "registration_number", "2024SR1234567");
+	assert_field(clean, "certificate_number", "12873456");
+	assert_field(clean, "completed_on", "2024-05-10");
+	assert_field(clean, "published_on", "2024-06-01");
+
+	/* 登记证节, spaced letters, "l2873456", "2O24", "未发表". */
+	g_assert_cmpstr(ocr->type, ==, "software_copyright_cert");
+	assert_field(ocr, "software_name", "智能质检云平台");
+	assert_field(ocr, "version", "V2.3.1");
+	assert_field(ocr, "holder", "南宁智联云科技有限公司");
+	assert_field(ocr, "registration_number", "2024SR1234507");
+	assert_field(ocr, "certificate_number", "12873456");
+	assert_field(ocr, "completed_on", "2024-05-10");
+	assert_field(ocr, "published_on", NULL);
+	core_document_free(clean);
+	core_document_free(ocr);
+}
+
+static void
+test_fields_other_documents(void)
+{
+	CoreDocument *form = sample_document("acceptance_form.txt");
+	CoreDocument *contract = sample_document("contract.txt");
+	CoreDocument *cma = sample_document("cma_cert.txt");
+	CoreDocument *report = sample_document("test_report.txt");
+	CoreDocument *letter = sample_document("authorization_letter.txt");
+
+	assert_field(form, "accepted_on", "2026-03-20");
+	assert_field(form, "conclusion", "合格");
+	assert_field(form, "contract_number", "HT-2025-018");
+
+	assert_field(contract, "number", "HT-2025-018");
+	assert_field(contract, "signed_on", "2025-06-01");
+	assert_field(contract, "amount", "60000.00");
+	assert_field(contract, "voucher_amount", "30000.00"); /* 叁万元整 */
+	assert_field(contract, "party_a", "广西桂柳精工机械有限公司");
+	assert_field(contract, "party_b", "南宁智联云科技有限公司");
+
+	assert_field(cma, "number", "202020051234");
+	assert_field(cma, "holder", "广西精测检测技术有限公司");
+	assert_field(cma, "valid_until", "2026-11-30");
+
+	assert_field(report, "number", "GXJC-2026-0456");
+	assert_field(report, "issued_on", "2026-04-02");
+
+	/* What AUTHORIZATION_GAP needs: region, period, scope. */
+	assert_field(letter, "grantor", "南宁智联云科技有限公司");
+	assert_field(letter, "grantee", "柳州云帆信息技术有限公司");
+	assert_field(letter, "software_name", "智能质检云平台");
+	assert_field(letter, "valid_from", "2025-05-01");
+	assert_field(letter, "valid_until", "2027-04-30");
+	assert_field(letter, "region", "广西壮族自治区");
+	assert_field(letter, "scope", "产品销售、部署实施、培训及售后服务");
+	core_document_free(form);
+	core_document_free(contract);
+	core_document_free(cma);
+	core_document_free(report);
+	core_document_free(letter);
+}
+
+/* Real Tesseract output (chi_sim+eng) of the fixture generator's scans:
+ * "电子发要", "(KS)" for (大写), "回音" for 回单, "]" for 1. */
+static void
+test_fields_tesseract(void)
+{
+	CoreDocument *inv = sample_document("tess_invoice.ocr.txt");
+	CoreDocument *rcpt = sample_document("tess_receipt_icbc.ocr.txt");
+	CoreDocument *form = sample_document("tess_acceptance_form.ocr.txt");
+
+	g_assert_cmpstr(inv->type, ==, "invoice");
+	assert_field(inv, "number", "26452237214081510280");
+	assert_field(inv, "total", "60000.00");
+	assert_field(inv, "total_upper", "陆万圆整");
+	assert_field(inv, "buyer_credit_code", "91450200MA5K12345X");
+	assert_field(inv, "seller_name", "南宁智联科技有限公司");
+	assert_field(inv, "seller_credit_code", "91450100MA5N65432Y");
+
+	g_assert_cmpstr(rcpt->type, ==, "payment_proof");
+	assert_field(rcpt, "payee", "南宁智联科技有限公司");
+	assert_field(rcpt, "amount", "60000.00");
+	assert_field(rcpt, "serial", "5043087663264576");
+	/* The payer's name is unreadable: absent, never guessed. */
+	assert_field(rcpt, "payer", NULL);
+
+	g_assert_cmpstr(form->type, ==, "acceptance_form");
+	assert_field(form, "accepted_on", "2026-01-10"); /* "2026年]月10日" */
+	assert_field(form, "conclusion", "合格");
+	assert_field(form, "period_from", "2025-06-01");
+	assert_field(form, "period_to", "2026-01-10");
+	assert_field(form, "trial_from", "2025-10-02");
+	assert_field(form, "trial_to", "2026-01-08");
+	core_document_free(inv);
+	core_document_free(rcpt);
+	core_document_free(form);
+}
+
+/* Rule options: nth=, last, version=, len=, and alternatives in order. */
+static void
+test_field_options(void)
+{
+	GError *error = NULL;
+	ClassifyRules *r =
+	    rules_from("[rules]\nedition = t\n"
+		       "[type a]\nlabel = A\ncue.x = 9 : x\n"
+		       "[fields a]\n"
+		       "second = text nth=2 : 名:(?<v>\\S+)\n"
+		       "final = date last : (?<v>\\d{4}-\\d\\d-\\d\\d)\n"
+		       "name = text version=version : 软件:(?<v>[^\\n]+)\n"
+		       "n = digits len=8 : 号(?<v>\\S+)\n"
+		       "n.2 = digits : 码(?<v>\\S+)\n",
+		       &error);
+	CoreDocument *d = core_document_new("f", "a");
+
+	g_assert_no_error(error);
+	/* 2026-02-30 is no date, so the last valid one is 2026-03-01; 号 has
+	 * 7 digits, so the second alternative gives n. */
+	classify_extract_fields(r, d,
+				"名:甲 名:乙 名:丙 2026-01-05 2026-03-01 "
+				"2026-02-30\n软件:XX系统[简称:XX]V1.0\n"
+				"号1234567 码O42");
+	assert_field(d, "second", "乙");
+	assert_field(d, "final", "2026-03-01");
+	assert_field(d, "name", "XX系统");
+	assert_field(d, "version", "V1.0");
+	assert_field(d, "n", "042");
+	core_document_free(d);
+	classify_rules_free(r);
+}
+
+static void
+test_version_split(void)
+{
+	static const char *const cases[][3] = {
+	    {"智能质检云平台V1.0", "智能质检云平台", "V1.0"},
+	    {"智能质检云平台 v2.3.1", "智能质检云平台", "V2.3.1"},
+	    {"智能质检云平台1.0", "智能质检云平台", "V1.0"},
+	    {"ERP系统V1.O", "ERP系统", "V1.0"},
+	    {"MES系统V3", "MES系统", "V3"},
+	    {"工业互联网平台2", "工业互联网平台2", NULL},
+	    {"云平台PRO", "云平台PRO", NULL},
+	    {"V1.0", "V1.0", NULL},
+	};
+	GError *error = NULL;
+	ClassifyRules *r = rules_from(
+	    "[rules]\nedition = t\n[type a]\nlabel = A\ncue.x = 9 : x\n"
+	    "[fields a]\nname = text version=version : ^(?<v>.+)$\n",
+	    &error);
+	gsize i;
+
+	g_assert_no_error(error);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		CoreDocument *d = core_document_new("f", "a");
+
+		classify_extract_fields(r, d, cases[i][0]);
+		assert_field(d, "name", cases[i][1]);
+		assert_field(d, "version", cases[i][2]);
+		core_document_free(d);
+	}
+	classify_rules_free(r);
+}
+
+/* ---- value converters ---------------------------------------------- */
+
+static void
+test_capital(void)
+{
+	static const char *const good[][2] = {
+	    {"陆万圆整", "60000.00"},
+	    {"壹拾贰万叁仟肆佰伍拾陆元柒角捌分", "123456.78"},
+	    {"壹佰万元整", "1000000.00"},
+	    {"壹亿", "100000000.00"},
+	    {"壹亿元整", "100000000.00"},
+	    {"壹仟零伍元整", "1005.00"},
+	    {"壹万零伍佰元整", "10500.00"},
+	    {"壹拾元零伍分", "10.05"},
+	    {"拾元整", "10.00"},
+	    {"叁万圆整", "30000.00"},
+	    {"伍角", "0.50"},
+	    {"人民币 陆万元整", "60000.00"},
+	    {"贰亿零叁拾万元整", "200300000.00"},
+	};
+	static const char *const bad[] = {
+	    "",		  "整",	       "元整",	   "陆万万元",	   "壹贰元",
+	    "伍拾伍拾元", "壹佰伍元",  "陆万整",   "陆元伍",	   "陆万圆整整",
+	    "陆万圆正整", "陆万元abc", "六万元整", "壹仟壹万伍仟", "零零元",
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(good); i++) {
+		char *v = classify_amount_from_capital(good[i][0]);
+
+		g_assert_cmpstr(v, ==, good[i][1]);
+		g_free(v);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *v = classify_amount_from_capital(bad[i]);
+
+		if (v != NULL)
+			g_error("'%s' read as %s", bad[i], v);
+	}
+	g_assert_null(classify_amount_from_capital(NULL));
+}
+
+static void
+test_dates(void)
+{
+	static const char *const good[][2] = {
+	    {"2026年1月5日", "2026-01-05"},
+	    {"2026 年 01 月 05 日", "2026-01-05"},
+	    {"2026-01-05", "2026-01-05"},
+	    {"2026/1/5", "2026-01-05"},
+	    {"2026.01.05", "2026-01-05"},
+	    {"20260105", "2026-01-05"},
+	    {"2O26年O1月l5日", "2026-01-15"},
+	    {"二〇二六年三月十五日", "2026-03-15"},
+	    {"二〇二五年十二月三十一日", "2025-12-31"},
+	    {"2024-02-29", "2024-02-29"},
+	};
+	static const char *const bad[] = {
+	    "2026-02-30",
+	    "2025-02-29",
+	    "2026-13-01",
+	    "2026-00-10",
+	    "2026-04-31",
+	    "1850-01-01",
+	    "2026年1月",
+	    "26-01-05",
+	    "2026-01-05x",
+	    "",
+	    "二〇二六年十三月一日",
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(good); i++) {
+		char *v = classify_normalize_date(good[i][0]);
+
+		g_assert_cmpstr(v, ==, good[i][1]);
+		g_free(v);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *v = classify_normalize_date(bad[i]);
+
+		if (v != NULL)
+			g_error("'%s' read as %s", bad[i], v);
+	}
+}
+
+static void
+test_amounts(void)
+{
+	static const char *const good[][2] = {
+	    {"60,000.00", "60000.00"},	     {"¥60000", "60000.00"},
+	    {"￥ 60,000.00 元", "60000.00"}, {"Y6O000.00", "60000.00"},
+	    {"羊3,000.5", "3000.50"},	     {"6万元", "60000.00"},
+	    {"6.5万", "65000.00"},	     {"0.08", "0.08"},
+	};
+	static const char *const bad[] = {
+	    "", "abc", "60.000,00", "1.234", "12345678901234", "¥", "-5"};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(good); i++) {
+		char *v = classify_normalize_amount(good[i][0]);
+
+		g_assert_cmpstr(v, ==, good[i][1]);
+		g_free(v);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *v = classify_normalize_amount(bad[i]);
+
+		if (v != NULL)
+			g_error("'%s' read as %s", bad[i], v);
+	}
+}
+
+static void
+test_credit_code(void)
+{
+	/* The GB 32100 worked example, and this suite's two parties. */
+	g_assert_true(classify_is_credit_code("91350100M000100Y43"));
+	g_assert_true(classify_credit_code_checksum_ok("91350100M000100Y43"));
+	g_assert_true(classify_credit_code_checksum_ok("91450200MA5K12345B"));
+	g_assert_true(classify_credit_code_checksum_ok("91450100MA5N65432M"));
+	/* Right shape, wrong check character: an OCR slip or a typo. */
+	g_assert_true(classify_is_credit_code("91450200MA5K12345X"));
+	g_assert_false(classify_credit_code_checksum_ok("91450200MA5K12345X"));
+	/* Wrong shapes: length, letters I O S V Z, letters in 3-8. */
+	g_assert_false(classify_is_credit_code("91450200MA5K12345"));
+	g_assert_false(classify_is_credit_code("91450200MA5K12345BB"));
+	g_assert_false(classify_is_credit_code("9145O200MA5K12345B"));
+	g_assert_false(classify_is_credit_code("91450200MA5K1234IB"));
+	g_assert_false(classify_is_credit_code("914502A0MA5K12345B"));
+	g_assert_false(classify_is_credit_code("91450200ma5k12345b"));
+	g_assert_false(classify_is_credit_code(NULL));
+}
+
+/* ---- grouping ------------------------------------------------------ */
+
+static CorePage *
+typed_page(const char *file, int number, const char *type, double conf,
+	   CoreTextSource source, int stamped, const char *text)
+{
+	CorePage *p = page_with_text(file, number, text, source);
+
+	p->type = g_strdup(type);
+	p->type_confidence = conf;
+	p->stamped = stamped;
+	return p;
+}
+
+static void
+test_group_continuation(void)
+{
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	GPtrArray *docs;
+	CoreDocument *d;
+	char *text = sample_text("invoice_einvoice.txt");
+
+	/* [invoice, other] in one PDF: the other page is its second page. */
+	g_ptr_array_add(pages, typed_page("inv.pdf", 1, "invoice", 0.85,
+					  CORE_TEXT_PDF, 0, text));
+	g_ptr_array_add(pages, typed_page("inv.pdf", 2, "other", 0.5,
+					  CORE_TEXT_OCR, 1, "销货清单 续"));
+	docs = classify_documents(rules, pages);
+	g_assert_cmpuint(docs->len, ==, 1);
+	d = g_ptr_array_index(docs, 0);
+	g_assert_cmpstr(d->type, ==, "invoice");
+	g_assert_cmpstr(d->file, ==, "inv.pdf");
+	g_assert_cmpuint(d->pages->len, ==, 2);
+	g_assert_cmpint(g_array_index(d->pages, int, 0), ==, 1);
+	g_assert_cmpint(g_array_index(d->pages, int, 1), ==, 2);
+	g_assert_cmpfloat(d->confidence, ==, 0.85);
+	g_assert_cmpint(d->source, ==, CORE_TEXT_OCR); /* any page OCR'd */
+	g_assert_cmpint(d->stamped, ==, 1);	       /* any page stamped */
+	assert_field(d, "number", "26452000000012345678");
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	g_free(text);
+}
+
+/* Classified for real: a contract's title page and its untitled second
+ * page are one contract, with the first page's fields. */
+static void
+test_group_classified_pages(void)
+{
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	char *text = sample_text("contract.txt");
+	GPtrArray *docs;
+	CoreDocument *d;
+	guint i;
+
+	g_ptr_array_add(pages,
+			page_with_text("合同/ht.pdf", 1, text, CORE_TEXT_PDF));
+	g_ptr_array_add(pages, page_with_text("合同/ht.pdf", 2, CONTRACT_PAGE_2,
+					      CORE_TEXT_PDF));
+	for (i = 0; i < pages->len; i++)
+		classify_page(rules, g_ptr_array_index(pages, i), FALSE);
+	docs = classify_documents(rules, pages);
+	g_assert_cmpuint(docs->len, ==, 1);
+	d = g_ptr_array_index(docs, 0);
+	g_assert_cmpstr(d->type, ==, "contract");
+	g_assert_cmpuint(d->pages->len, ==, 2);
+	assert_field(d, "number", "HT-2025-018");
+	assert_field(d, "signed_on", "2025-06-01");
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	g_free(text);
+}
+
+/* Types of the documents classify_documents makes from pages given as
+ * "file:page:type" words, written back as "type[pages]" words. */
+static char *
+grouped(const char *spec)
+{
+	char **words = g_strsplit(spec, " ", -1);
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	GPtrArray *docs;
+	GString *out = g_string_new(NULL);
+	guint i, k;
+
+	for (i = 0; words[i] != NULL; i++) {
+		char **f = g_strsplit(words[i], ":", 3);
+
+		g_ptr_array_add(pages, typed_page(f[0], atoi(f[1]), f[2], 0.7,
+						  CORE_TEXT_PDF, -1, ""));
+		g_strfreev(f);
+	}
+	docs = classify_documents(rules, pages);
+	for (i = 0; i < docs->len; i++) {
+		const CoreDocument *d = g_ptr_array_index(docs, i);
+
+		g_string_append_printf(out, "%s%s[", i > 0 ? " " : "", d->type);
+		for (k = 0; k < d->pages->len; k++)
+			g_string_append_printf(out, "%s%d", k > 0 ? "," : "",
+					       g_array_index(d->pages, int, k));
+		g_string_append_c(out, ']');
+	}
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	g_strfreev(words);
+	return g_string_free(out, FALSE);
+}
+
+static void
+test_group_rules(void)
+{
+	static const char *const cases[][2] = {
+	    {"a.pdf:1:invoice a.pdf:2:payment_proof",
+	     "invoice[1] payment_proof[2]"},
+	    {"a.pdf:1:invoice a.pdf:2:other", "invoice[1,2]"},
+	    /* Invoices, receipts, certificates: one per page. */
+	    {"a.pdf:1:invoice a.pdf:2:invoice a.pdf:3:other",
+	     "invoice[1] invoice[2,3]"},
+	    /* A contract runs over pages, typed or not. */
+	    {"c.pdf:1:contract c.pdf:2:contract c.pdf:3:other "
+	     "c.pdf:4:contract",
+	     "contract[1,2,3,4]"},
+	    /* A photo never joins, nor is joined. */
+	    {"a.pdf:1:acceptance_form a.pdf:2:photo a.pdf:3:other",
+	     "acceptance_form[1] photo[2] other[3]"},
+	    {"a.pdf:1:photo a.pdf:2:photo", "photo[1] photo[2]"},
+	    /* Another file, or a gap in the pages, starts afresh. */
+	    {"a.pdf:1:contract b.pdf:1:other", "contract[1] other[1]"},
+	    {"a.pdf:1:contract a.pdf:3:other", "contract[1] other[3]"},
+	    /* An other page first stays other; others run together. */
+	    {"a.pdf:1:other a.pdf:2:other a.pdf:3:contract",
+	     "other[1,2] contract[3]"},
+	};
+	GPtrArray *none = core_ptr_array_new(core_page_free);
+	GPtrArray *docs = classify_documents(rules, none);
+	gsize i;
+
+	g_assert_cmpuint(docs->len, ==, 0);
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(none);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *got = grouped(cases[i][0]);
+
+		g_assert_cmpstr(got, ==, cases[i][1]);
+		g_free(got);
+	}
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	char *path =
+	    g_build_filename(EVIDCHECK_RULES_DIR, "2026", "types.ini", NULL);
+	GError *error = NULL;
+	gsize i;
+	int rc;
+
+	g_test_init(&argc, &argv, NULL);
+	rules = classify_rules_load(path, &error);
+	g_assert_no_error(error);
+
+	g_test_add_func("/classify/rules/load", test_rules_load);
+	g_test_add_func("/classify/rules/missing-file",
+			test_rules_missing_file);
+	g_test_add_func("/classify/rules/errors", test_rules_errors);
+	for (i = 0; i < G_N_ELEMENTS(samples); i++) {
+		char *name =
+		    g_strdup_printf("/classify/page/%s", samples[i].file);
+
+		g_test_add_data_func(name, &samples[i], test_page_type);
+		g_free(name);
+	}
+	g_test_add_func("/classify/page/confusions", test_confusions);
+	g_test_add_func("/classify/page/photo-and-other", test_photo_and_other);
+	g_test_add_func("/classify/page/confidence", test_confidence_formula);
+	g_test_add_func("/classify/page/cue-kinds", test_cue_kinds);
+	g_test_add_func("/classify/page/explain", test_explain);
+	g_test_add_func("/classify/page/threads", test_threads);
+	g_test_add_func("/classify/page/huge", test_huge_page);
+	g_test_add_func("/classify/fields/einvoice", test_fields_einvoice);
+	g_test_add_func("/classify/fields/einvoice-labels-first",
+			test_fields_einvoice_labels_first);
+	g_test_add_func("/classify/fields/vat-ocr", test_fields_vat_ocr);
+	g_test_add_func("/classify/fields/total-check",
+			test_fields_total_check);
+	g_test_add_func("/classify/fields/receipts", test_fields_receipts);
+	g_test_add_func("/classify/fields/softcopyright",
+			test_fields_softcopyright);
+	g_test_add_func("/classify/fields/other-documents",
+			test_fields_other_documents);
+	g_test_add_func("/classify/fields/tesseract", test_fields_tesseract);
+	g_test_add_func("/classify/fields/options", test_field_options);
+	g_test_add_func("/classify/fields/version-split", test_version_split);
+	g_test_add_func("/classify/values/capital", test_capital);
+	g_test_add_func("/classify/values/dates", test_dates);
+	g_test_add_func("/classify/values/amounts", test_amounts);
+	g_test_add_func("/classify/values/credit-code", test_credit_code);
+	g_test_add_func("/classify/group/continuation",
+			test_group_continuation);
+	g_test_add_func("/classify/group/rules", test_group_rules);
+	g_test_add_func("/classify/group/classified-pages",
+			test_group_classified_pages);
+	rc = g_test_run();
+	classify_rules_free(rules);
+	g_free(path);
+	return rc;
+}
