@@ -7,9 +7,6 @@
 
 #include "checklist/checklist_int.h"
 
-/* The 2026 file is ~30 KiB; anything this large is not a rules file. */
-#define RULES_MAX_BYTES (1024 * 1024)
-
 typedef struct {
 	GKeyFile *kf;
 	const char *file; /* display name for messages */
@@ -606,40 +603,6 @@ index_directions(ChecklistPolicy *policy)
 	}
 }
 
-static gboolean
-read_rules_file(const char *path, const char *file, GKeyFile *kf,
-		GError **error)
-{
-	char *data = NULL;
-	gsize len = 0;
-	GError *local = NULL;
-	gboolean ok = FALSE;
-
-	if (!g_file_get_contents(path, &data, &len, &local)) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
-			    "cannot read rules '%s': %s", file, local->message);
-		goto cleanup;
-	}
-	if (len > RULES_MAX_BYTES) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
-			    "rules '%s' is %" G_GSIZE_FORMAT
-			    " bytes, over the 1 MiB limit",
-			    file, len);
-		goto cleanup;
-	}
-	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE,
-				       &local)) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES, "%s: %s", file,
-			    local->message);
-		goto cleanup;
-	}
-	ok = TRUE;
-cleanup:
-	g_clear_error(&local);
-	g_free(data);
-	return ok;
-}
-
 ChecklistPolicy *
 checklist_policy_load(const char *path, GError **error)
 {
@@ -649,7 +612,7 @@ checklist_policy_load(const char *path, GError **error)
 
 	policy->directions = core_ptr_array_new(direction_free);
 	policy->by_id = g_hash_table_new(g_str_hash, g_str_equal);
-	if (!read_rules_file(path, file, l.kf, error) ||
+	if (!core_rules_file_load(l.kf, path, error) ||
 	    !edition_read(&l, policy) || !groups_read(&l, policy)) {
 		checklist_policy_free(policy);
 		policy = NULL;

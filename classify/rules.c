@@ -759,15 +759,9 @@ classify_rules_load(const char *path, GError **error)
 	GKeyFile *kf = g_key_file_new();
 	GHashTable *snippets = NULL;
 	ClassifyRules *r = NULL, *ret = NULL;
-	GError *local = NULL;
 
-	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
-		g_set_error(error, CORE_ERROR,
-			    local->domain == G_FILE_ERROR ? CORE_ERROR_IO
-							  : CORE_ERROR_RULES,
-			    "cannot read rules '%s': %s", path, local->message);
+	if (!core_rules_file_load(kf, path, error))
 		goto cleanup;
-	}
 	r = rules_new(path);
 	if (!load_settings(r, kf, error))
 		goto cleanup;
@@ -777,7 +771,6 @@ classify_rules_load(const char *path, GError **error)
 	ret = r;
 	r = NULL;
 cleanup:
-	g_clear_error(&local);
 	if (snippets != NULL)
 		g_hash_table_unref(snippets);
 	classify_rules_free(r);

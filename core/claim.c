@@ -237,17 +237,9 @@ core_claim_load(const char *path, GError **error)
 	CoreClaim *claim = NULL;
 	char *name = g_filename_display_basename(path);
 
-	if (!g_file_get_contents(path, &data, &len, error))
-		goto cleanup;
-	if (len > CLAIM_JSON_MAX_BYTES) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
-			    "%s is %" G_GSIZE_FORMAT
-			    " bytes, over the 1 MiB limit for claim.json",
-			    name, len);
-		goto cleanup;
-	}
-	claim = core_claim_parse(data, len, name, error);
-cleanup:
+	if (core_file_read_small(path, CLAIM_JSON_MAX_BYTES, &data, &len,
+				 error))
+		claim = core_claim_parse(data, len, name, error);
 	g_free(data);
 	g_free(name);
 	return claim;

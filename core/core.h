@@ -148,6 +148,20 @@ void core_finding_free(CoreFinding *finding);
  * folded to one space, lines kept. Returns a new string the caller owns. */
 char *core_text_normalize(const char *text);
 
+/* Read the whole file PATH, refusing it before reading when it is over
+ * MAX_BYTES (people write these files; a huge one is a mistake or an
+ * attack). *DATA is new and NUL-terminated, the caller owns it. Errors
+ * name the file: CORE_ERROR_IO or CORE_ERROR_LIMIT. */
+gboolean core_file_read_small(const char *path, gsize max_bytes, char **data,
+			      gsize *len, GError **error);
+
+/* Rules files are GKeyFiles of at most this size. */
+#define CORE_RULES_MAX_BYTES (1024 * 1024)
+
+/* Load the rules file PATH into KF via core_file_read_small; a syntax error
+ * is CORE_ERROR_RULES naming the file and line. */
+gboolean core_rules_file_load(GKeyFile *kf, const char *path, GError **error);
+
 /* "FILE#PAGE" as a new string. */
 char *core_ref(const char *file, int page);
 
