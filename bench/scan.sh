@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 claim=${1:-examples/sample-claim}
 [ $# -gt 0 ] && shift
-bin=build/cli/evidcheck
+bin=${EVIDCHECK:-build/cli/evidcheck}
 [ -x "$bin" ] || scripts/build.sh
 db=$(mktemp -d)/bench.db
 run() {

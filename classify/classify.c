@@ -74,6 +74,8 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 		core_document_add_page(doc, p->page);
 		doc->source = merge_source(doc->source, p->source);
 		doc->stamped = MAX(doc->stamped, p->stamped);
+		if (p->stamped > 0 && doc->stamped_page == 0)
+			doc->stamped_page = p->page;
 		if (is_type(page_type(p), doc->type))
 			doc->confidence =
 			    MAX(doc->confidence, p->type_confidence);

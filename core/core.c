@@ -32,6 +32,29 @@ core_ref(const char *file, int page)
 	return g_strdup_printf("%s#%d", file, page);
 }
 
+static void
+word_clear(gpointer data)
+{
+	CoreWord *w = data;
+
+	g_free(w->text);
+}
+
+GArray *
+core_words_new(void)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(CoreWord));
+
+	g_array_set_clear_func(a, word_clear);
+	return a;
+}
+
+GArray *
+core_boxes_new(void)
+{
+	return g_array_new(FALSE, FALSE, sizeof(CoreBox));
+}
+
 CorePage *
 core_page_new(const char *file, int page)
 {
@@ -41,6 +64,8 @@ core_page_new(const char *file, int page)
 	p->page = page;
 	p->text = g_strdup("");
 	p->stamped = -1;
+	p->seals = core_boxes_new();
+	p->words = core_words_new();
 	return p;
 }
 
@@ -52,6 +77,8 @@ core_page_free(CorePage *page)
 	g_free(page->file);
 	g_free(page->text);
 	g_free(page->type);
+	g_array_unref(page->seals);
+	g_array_unref(page->words);
 	g_free(page);
 }
 

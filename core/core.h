@@ -74,6 +74,24 @@ typedef enum {
 /* "pdf_text", "ocr" or "none". Static string. */
 const char *core_text_source_name(CoreTextSource source);
 
+/* A box on a page, as fractions of the upright page's width and height
+ * from its top-left corner, so it means the same at any resolution. */
+typedef struct {
+	double x, y, w, h;
+} CoreBox;
+
+/* A word as read, for highlighting the words a rule matched. */
+typedef struct {
+	char *text; /* UTF-8, owned */
+	CoreBox box;
+	double confidence; /* 0..1; 1 for a PDF text layer */
+} CoreWord;
+
+/* A GArray of CoreWord that frees each word's text. Caller owns. */
+GArray *core_words_new(void);
+/* A GArray of CoreBox. Caller owns. */
+GArray *core_boxes_new(void);
+
 typedef struct {
 	char
 	    *file; /* path relative to the claim folder, UTF-8, '/' separated */

@@ -86,6 +86,20 @@ typedef struct {
 IngestImage *ingest_page_render(const IngestFile *file, int page,
 				GError **error);
 
+/* The same at DPI (a PDF page; lowered to stay under INGEST_MAX_PIXELS).
+ * An image file is scaled down when DPI is below its own resolution, so a
+ * cheap low-resolution look (seal detection) stays cheap for photos too. */
+IngestImage *ingest_page_render_at(const IngestFile *file, int page, int dpi,
+				   GError **error);
+
+/* Resolution at which seals are looked for on pages that are not OCR'd. */
+#define INGEST_SEAL_DPI 60
+
+/* Find the red seals (company chops, 发票专用章) on IMAGE by colour:
+ * append a CoreBox (fractions of the page) per seal to BOXES, a
+ * core_boxes_new() array. Returns how many were found. Thread-safe. */
+int ingest_image_find_seals(const IngestImage *image, GArray *boxes);
+
 void ingest_image_free(IngestImage *image);
 
 G_END_DECLS
