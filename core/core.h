@@ -100,6 +100,9 @@ typedef struct {
 	char *text;	   /* UTF-8, never NULL (may be "") */
 	double confidence; /* 0..1: OCR mean word confidence; 1 for pdf_text */
 	int stamped;	   /* 1 seal seen, 0 none seen, -1 not examined */
+	GArray *seals;	   /* CoreBox of each red seal found, owned */
+	GArray *words;	   /* CoreWord, owned; empty when not known */
+	int rotation;	   /* degrees the page was turned clockwise to read */
 	char *type;	   /* document type id from classify, or NULL */
 	double type_confidence; /* 0..1 */
 } CorePage;
@@ -120,6 +123,7 @@ typedef struct {
 	double confidence;
 	CoreTextSource source;	/* OCR if any page was OCR'd, else PDF */
 	int stamped;		/* 1, 0 or -1 as for pages (any page stamped) */
+	int stamped_page;	/* first page with a seal, 0 when none */
 	GHashTable *fields;	/* char* name -> char* value, both owned */
 	GPtrArray *field_order; /* char* names in insertion order, owned */
 } CoreDocument;
