@@ -32,6 +32,27 @@ core_ref(const char *file, int page)
 	return g_strdup_printf("%s#%d", file, page);
 }
 
+void
+core_box_rotate(CoreBox *b, int degrees)
+{
+	CoreBox r = *b;
+
+	switch (degrees) {
+	case 90:
+		r = (CoreBox){1 - (b->y + b->h), b->x, b->h, b->w};
+		break;
+	case 180:
+		r = (CoreBox){1 - (b->x + b->w), 1 - (b->y + b->h), b->w, b->h};
+		break;
+	case 270:
+		r = (CoreBox){b->y, 1 - (b->x + b->w), b->h, b->w};
+		break;
+	default:
+		break;
+	}
+	*b = r;
+}
+
 static void
 word_clear(gpointer data)
 {

@@ -87,6 +87,10 @@ typedef struct {
 	double confidence; /* 0..1; 1 for a PDF text layer */
 } CoreWord;
 
+/* Move B from an image's frame to the frame of that image turned clockwise
+ * by DEGREES (0, 90, 180 or 270; anything else leaves B alone). */
+void core_box_rotate(CoreBox *b, int degrees);
+
 /* A GArray of CoreWord that frees each word's text. Caller owns. */
 GArray *core_words_new(void);
 /* A GArray of CoreBox. Caller owns. */
@@ -103,6 +107,8 @@ typedef struct {
 	GArray *seals;	   /* CoreBox of each red seal found, owned */
 	GArray *words;	   /* CoreWord, owned; empty when not known */
 	int rotation;	   /* degrees the page was turned clockwise to read */
+	const char *layer; /* static: PDF text layer verdict ("trusted",
+			      "garbled", "scanned", "none"); NULL: image */
 	char *type;	   /* document type id from classify, or NULL */
 	double type_confidence; /* 0..1 */
 } CorePage;
@@ -165,7 +171,8 @@ void core_finding_free(CoreFinding *finding);
 /* ---- small helpers --------------------------------------------------- */
 
 /* Normalise TEXT for matching, the one place this is done: NFKC (full-width
- * letters, digits and punctuation to half-width), whitespace between two
+ * letters, digits and punctuation to half-width), one spelling of dashes,
+ * quotes, square brackets and middle dots, whitespace between two
  * CJK characters removed (OCR puts spaces there), other whitespace runs
  * folded to one space, lines kept. Returns a new string the caller owns. */
 char *core_text_normalize(const char *text);

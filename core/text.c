@@ -1,6 +1,7 @@
 /* text.c - the one place page text is normalised before it is matched:
  * OCR and PDF text layers differ in width, spacing and punctuation, and
- * rules are written once against the normalised form. */
+ * rules are written once against the normalised form: NFKC, one spelling
+ * of each punctuation mark, and no spaces between CJK characters. */
 #include <string.h>
 
 #include "core/core.h"
@@ -14,6 +15,41 @@ is_cjk(gunichar c)
 		return TRUE;
 	/* CJK punctuation (、。《》【】 …) binds to its neighbours too. */
 	return (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef);
+}
+
+/* The punctuation NFKC leaves alone but documents, fonts and OCR spell
+ * several ways: one spelling each, so a rule needs only one. */
+static gunichar
+unify_punct(gunichar c)
+{
+	switch (c) {
+	case 0x2010: /* hyphen */
+	case 0x2012: /* figure dash */
+	case 0x2013: /* en dash */
+	case 0x2014: /* em dash */
+	case 0x2015: /* horizontal bar */
+	case 0x2212: /* minus sign */
+		return '-';
+	case 0x201C: /* left double quotation mark */
+	case 0x201D:
+	case 0x201E:
+		return '"';
+	case 0x2018: /* left single quotation mark */
+	case 0x2019:
+		return '\'';
+	case 0x3010: /* 【 */
+	case 0x3014: /* 〔, as in 桂工信〔2026〕92号 */
+		return '[';
+	case 0x3011:
+	case 0x3015:
+		return ']';
+	case 0x30FB: /* katakana middle dot */
+	case 0x2022: /* bullet */
+	case 0x2027: /* hyphenation point */
+		return 0x00B7;
+	default:
+		return c;
+	}
 }
 
 static gboolean
@@ -31,7 +67,7 @@ fold_spaces(GString *out, const char *text)
 	gunichar prev = 0;
 
 	while (*p != '\0') {
-		gunichar c = g_utf8_get_char(p);
+		gunichar c = unify_punct(g_utf8_get_char(p));
 		const char *q;
 		gunichar next;
 

@@ -1,7 +1,8 @@
-/* image.c - every Leptonica call of ingest/: read an image's header (size,
- * TIFF frame count) without decoding it, and decode one frame to the
- * project's IngestImage, turned upright by the JPEG's EXIF orientation as
- * phones save photos sideways and let the viewer rotate them. */
+/* image.c - the Leptonica calls that read images: an image's header (size,
+ * TIFF frame count) without decoding it, and one frame decoded to the
+ * project's IngestImage - turned upright by the JPEG's EXIF orientation, as
+ * phones save photos sideways and let the viewer rotate them, and scaled
+ * down when a lower resolution is asked for. HEIC photos come from heif.c. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +22,8 @@
 #define MAX_SANE_DPI	      2400
 #define FALLBACK_DPI	      300
 
-/* Leptonica prints every failure to stderr; we report through GError. */
-static void
-quiet_leptonica(void)
+void
+ingest_quiet_leptonica(void)
 {
 	static gsize done = 0;
 
@@ -48,6 +48,8 @@ kind_label(IngestKind kind)
 		return "WebP";
 	case INGEST_KIND_BMP:
 		return "BMP";
+	case INGEST_KIND_HEIC:
+		return "HEIC";
 	default:
 		return "image";
 	}
@@ -88,14 +90,18 @@ tiff_count(const guint8 *data, gsize len)
 	return n;
 }
 
-/* Header of frame FRAME (0-based; only TIFF has more than one). */
+/* Header of frame FRAME (0-based; only TIFF has more than one): its size,
+ * checked against the limits, into *W and *H. */
 static gboolean
 frame_header(const IngestFile *file, const guint8 *data, gsize len, int frame,
-	     GError **error)
+	     int *w_out, int *h_out, GError **error)
 {
 	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
 	l_ok bad;
 
+	if (file->kind == INGEST_KIND_HEIC)
+		return ingest_heif_size(data, len, file->path, w_out, h_out,
+					error);
 	if (file->kind == INGEST_KIND_TIFF)
 		bad = readHeaderMemTiff(data, len, frame, &w, &h, &bps, &spp,
 					&res, &cmap, &format);
@@ -109,6 +115,8 @@ frame_header(const IngestFile *file, const guint8 *data, gsize len, int frame,
 			    file->path, kind_label(file->kind));
 		return FALSE;
 	}
+	*w_out = w;
+	*h_out = h;
 	return check_size(file->path, frame + 1, w, h, error);
 }
 
@@ -117,9 +125,9 @@ ingest_image_read(IngestFile *file, GBytes *bytes)
 {
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(bytes, &len);
-	int n = 1;
+	int n = 1, w, h;
 
-	quiet_leptonica();
+	ingest_quiet_leptonica();
 	if (file->kind == INGEST_KIND_TIFF) {
 		n = tiff_count(data, len);
 		if (n < 1) {
@@ -136,7 +144,7 @@ ingest_image_read(IngestFile *file, GBytes *bytes)
 		}
 	}
 	for (int i = 0; i < n; i++)
-		if (!frame_header(file, data, len, i, &file->error))
+		if (!frame_header(file, data, len, i, &w, &h, &file->error))
 			return;
 	file->n_pages = n;
 }
@@ -238,11 +246,12 @@ apply_orientation(PIX *pix, int orientation)
 
 /* ---- decoding -------------------------------------------------------- */
 
+/* The resolution of a page W x H pixels large that declares RES dpi (0
+ * when it declares none). */
 static int
-pix_dpi(PIX *pix)
+page_dpi(int w, int h, int res)
 {
-	int res = pixGetXRes(pix);
-	int long_side = MAX(pixGetWidth(pix), pixGetHeight(pix));
+	int long_side = MAX(w, h);
 	double inches = res > 0 ? (double)long_side / res : 0;
 
 	if (inches >= MIN_PAGE_INCHES && inches <= MAX_PAGE_INCHES)
@@ -302,19 +311,32 @@ copy_rgb(IngestImage *image, PIX *pix32)
 	}
 }
 
-/* PIX as an IngestImage. A transparent PNG (screenshots often are) is laid
- * on white first: its hidden colour under alpha 0 is often black. */
+/* PIX, at HAVE dpi, as an IngestImage at WANT dpi when that is lower
+ * (pixScale: area mapping below 0.7, so thin seal strokes keep their
+ * colour; sharpened interpolation above), else at HAVE.
+ * A transparent PNG (screenshots often are) is laid on white first: its
+ * hidden colour under alpha 0 is often black. */
 static IngestImage *
-pix_to_image(PIX *pix, int dpi, const char *rel_path, GError **error)
+pix_to_image(PIX *pix, double have, int want, const char *rel_path,
+	     GError **error)
 {
 	gboolean colour = pix_has_colour(pix);
 	PIX *conv = NULL;
 	IngestImage *image = NULL;
+	int dpi = MAX(1, (int)(have + 0.5));
 
 	if (colour && pixGetSpp(pix) == 4)
 		conv = pixAlphaBlendUniform(pix, 0xffffff00);
 	else
 		conv = colour ? pixConvertTo32(pix) : pixConvertTo8(pix, FALSE);
+	if (conv != NULL && want < dpi) {
+		float f = (float)(want / have);
+		PIX *scaled = pixScale(conv, f, f);
+
+		pixDestroy(&conv);
+		conv = scaled;
+		dpi = want;
+	}
 	if (conv == NULL) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
 			    "cannot read '%s': unusual pixel format (%d bits)",
@@ -331,8 +353,23 @@ pix_to_image(PIX *pix, int dpi, const char *rel_path, GError **error)
 	return image;
 }
 
+/* Decode JPEG DATA at the largest libjpeg reduction (1, 2, 4, 8) that
+ * still gives at least WANT dpi of its OWN: a phone photo looked at for
+ * seals is decoded at 1/8 size, several times faster. *HAVE gets the
+ * resolution of what was decoded. */
+static PIX *
+read_jpeg(const guint8 *data, gsize len, double own, int want, double *have)
+{
+	int reduction = 1;
+
+	while (reduction < 8 && own / (reduction * 2) >= want)
+		reduction *= 2;
+	*have = own / reduction;
+	return pixReadMemJpeg(data, len, 0, reduction, NULL, 0);
+}
+
 IngestImage *
-ingest_image_render(const IngestFile *file, GBytes *bytes, int page,
+ingest_image_render(const IngestFile *file, GBytes *bytes, int page, int dpi,
 		    GError **error)
 {
 	gsize len = 0;
@@ -340,8 +377,11 @@ ingest_image_render(const IngestFile *file, GBytes *bytes, int page,
 	PIX *pix = NULL;
 	PIX *upright = NULL;
 	IngestImage *image = NULL;
+	l_int32 xres = 0, yres = 0;
+	double have = 0;
+	int w = 0, h = 0;
 
-	quiet_leptonica();
+	ingest_quiet_leptonica();
 	if (page > 1 && file->kind != INGEST_KIND_TIFF) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "cannot read '%s': it has no page %d", file->path,
@@ -350,12 +390,28 @@ ingest_image_render(const IngestFile *file, GBytes *bytes, int page,
 	}
 	/* Check again: the bytes are mapped anew and the limit guards the
 	 * decode that follows. */
-	if (!frame_header(file, data, len, page - 1, error))
+	if (!frame_header(file, data, len, page - 1, &w, &h, error))
 		return NULL;
-	if (file->kind == INGEST_KIND_TIFF)
+	switch (file->kind) {
+	case INGEST_KIND_HEIC:
+		/* HEIF has no resolution field: judged by size alone. */
+		pix = ingest_heif_decode(data, len, file->path, error);
+		if (pix == NULL)
+			return NULL;
+		have = page_dpi(w, h, 0);
+		break;
+	case INGEST_KIND_JPEG:
+		if (readResolutionMemJpeg(data, len, &xres, &yres) != 0)
+			xres = 0;
+		pix = read_jpeg(data, len, page_dpi(w, h, xres), dpi, &have);
+		break;
+	case INGEST_KIND_TIFF:
 		pix = pixReadMemTiff(data, len, page - 1);
-	else
+		break;
+	default:
 		pix = pixReadMem(data, len);
+		break;
+	}
 	if (pix == NULL) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
 			    "cannot read '%s': damaged %s image (page %d "
@@ -363,6 +419,8 @@ ingest_image_render(const IngestFile *file, GBytes *bytes, int page,
 			    file->path, kind_label(file->kind), page);
 		return NULL;
 	}
+	if (have <= 0)
+		have = page_dpi(w, h, pixGetXRes(pix));
 	if (file->kind == INGEST_KIND_JPEG)
 		upright = apply_orientation(pix, jpeg_orientation(data, len));
 	else
@@ -373,7 +431,7 @@ ingest_image_render(const IngestFile *file, GBytes *bytes, int page,
 			    "upright",
 			    file->path);
 	else
-		image = pix_to_image(upright, pix_dpi(pix), file->path, error);
+		image = pix_to_image(upright, have, dpi, file->path, error);
 	pixDestroy(&upright);
 	pixDestroy(&pix);
 	return image;

@@ -30,6 +30,8 @@ ingest_kind_name(IngestKind kind)
 		return "webp";
 	case INGEST_KIND_BMP:
 		return "bmp";
+	case INGEST_KIND_HEIC:
+		return "heic";
 	case INGEST_KIND_UNKNOWN:
 		break;
 	}
@@ -40,6 +42,21 @@ static gboolean
 starts_with(const guint8 *data, gsize len, const void *magic, gsize n)
 {
 	return len >= n && memcmp(data, magic, n) == 0;
+}
+
+/* The ISO media file brands of HEIF still images: iPhones save "heic"
+ * by default, other phones "mif1"/"heix". The same box format holds AVIF
+ * pictures and MP4 videos, which are not read. */
+static gboolean
+is_heif_brand(const guint8 *brand)
+{
+	static const char *const brands[] = {"heic", "heix", "heim",
+					     "heis", "mif1", "msf1"};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(brands); i++)
+		if (memcmp(brand, brands[i], 4) == 0)
+			return TRUE;
+	return FALSE;
 }
 
 IngestKind
@@ -57,25 +74,16 @@ ingest_kind_sniff(const guint8 *data, gsize len)
 	if (len >= 12 && starts_with(data, len, "RIFF", 4) &&
 	    memcmp(data + 8, "WEBP", 4) == 0)
 		return INGEST_KIND_WEBP;
+	/* The first box of an ISO media file is "ftyp", major brand first. */
+	if (len >= 12 && memcmp(data + 4, "ftyp", 4) == 0 &&
+	    is_heif_brand(data + 8))
+		return INGEST_KIND_HEIC;
 	if (memmem(data, MIN(len, PDF_MAGIC_WINDOW), "%PDF-", 5) != NULL)
 		return INGEST_KIND_PDF;
 	/* "BM" alone is weak; a real header is at least 26 bytes. */
 	if (len >= 26 && starts_with(data, len, "BM", 2))
 		return INGEST_KIND_BMP;
 	return INGEST_KIND_UNKNOWN;
-}
-
-/* iPhones save HEIC by default; the same box format also holds videos. */
-static gboolean
-is_heif_brand(const guint8 *brand)
-{
-	static const char *const brands[] = {"heic", "heix", "hevc", "heim",
-					     "heis", "mif1", "msf1", "avif"};
-
-	for (gsize i = 0; i < G_N_ELEMENTS(brands); i++)
-		if (memcmp(brand, brands[i], 4) == 0)
-			return TRUE;
-	return FALSE;
 }
 
 /* UTF-8 over the first 4 KiB, allowing a character cut at the end. */
@@ -101,9 +109,8 @@ describe_unsupported(const guint8 *data, gsize len)
 	if (starts_with(data, len, "\xd0\xcf\x11\xe0", 4))
 		return "an old Word/Excel document (save it as PDF)";
 	if (len >= 12 && memcmp(data + 4, "ftyp", 4) == 0)
-		return is_heif_brand(data + 8)
-			   ? "a HEIC/HEIF photo (set the phone camera to "
-			     "JPEG, or export the photo as JPEG)"
+		return memcmp(data + 8, "avif", 4) == 0
+			   ? "an AVIF picture (export it as JPEG)"
 			   : "a video or other ISO media file";
 	if (starts_with(data, len, "GIF8", 4))
 		return "a GIF image";
@@ -242,7 +249,7 @@ ingest_file_read(const char *abs_path, const char *rel_path)
 	case INGEST_KIND_UNKNOWN:
 		ingest_file_fail(file, CORE_ERROR_UNSUPPORTED,
 				 "unsupported format: %s (evidcheck reads "
-				 "PDF, JPEG, PNG, TIFF, WebP and BMP)",
+				 "PDF, JPEG, PNG, TIFF, WebP, BMP and HEIC)",
 				 describe_unsupported(data, len));
 		break;
 	default:
@@ -264,33 +271,11 @@ ingest_file_free(IngestFile *file)
 	g_free(file->path);
 	g_free(file->abs_path);
 	g_clear_pointer(&file->layer_text, g_ptr_array_unref);
+	g_clear_pointer(&file->layer_score, g_array_unref);
+	g_clear_pointer(&file->layer_verdict, g_array_unref);
+	g_clear_pointer(&file->layer_words, g_ptr_array_unref);
 	g_clear_error(&file->error);
 	g_free(file);
-}
-
-gboolean
-ingest_text_is_usable(const char *text)
-{
-	const char *p = text;
-	const char *end;
-	int count = 0;
-
-	if (text == NULL)
-		return FALSE;
-	end = text + strlen(text);
-	while (p < end && count < INGEST_MIN_LAYER_CHARS) {
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-
-		/* A broken byte is skipped, not trusted and not fatal. */
-		if (c == (gunichar)-1 || c == (gunichar)-2) {
-			p++;
-			continue;
-		}
-		if (g_unichar_isalnum(c))
-			count++;
-		p = g_utf8_next_char(p);
-	}
-	return count >= INGEST_MIN_LAYER_CHARS;
 }
 
 IngestImage *
@@ -325,15 +310,28 @@ ingest_image_free(IngestImage *image)
 	g_free(image);
 }
 
+IngestImage *
+ingest_page_render(const IngestFile *file, int page, GError **error)
+{
+	return ingest_page_render_at(file, page, INGEST_RENDER_DPI, error);
+}
+
 /* The file is mapped again rather than kept in memory from
  * ingest_file_read: a claim can hold gigabytes of scans, and only the pages
  * that need OCR are rendered. */
 IngestImage *
-ingest_page_render(const IngestFile *file, int page, GError **error)
+ingest_page_render_at(const IngestFile *file, int page, int dpi, GError **error)
 {
 	IngestImage *image = NULL;
 	GBytes *bytes = NULL;
 
+	if (dpi < 1 || dpi > INGEST_RENDER_DPI * 4) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "cannot read '%s': %d dpi is not a resolution "
+			    "pages are drawn at",
+			    file->path, dpi);
+		return NULL;
+	}
 	if (file->error != NULL) {
 		g_propagate_error(error, g_error_copy(file->error));
 		return NULL;
@@ -355,9 +353,9 @@ ingest_page_render(const IngestFile *file, int page, GError **error)
 		goto cleanup;
 	}
 	if (file->kind == INGEST_KIND_PDF)
-		image = ingest_pdf_render(file, bytes, page, error);
+		image = ingest_pdf_render(file, bytes, page, dpi, error);
 	else if (file->kind != INGEST_KIND_UNKNOWN)
-		image = ingest_image_render(file, bytes, page, error);
+		image = ingest_image_render(file, bytes, page, dpi, error);
 	else
 		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
 			    "cannot read '%s': unsupported format", file->path);

@@ -1,7 +1,8 @@
 /* ingest.h - turn a claim folder into files and pages: walk the folder,
- * detect each file's kind from its bytes, hash it, read a PDF's text layer
- * per page, and decode a page to pixels (PDF render or image load) when it
- * must be OCR'd. Only this module talks to poppler; pixels leave it as an
+ * detect each file's kind from its bytes, hash it, read and judge a PDF's
+ * text layer per page (with its words), decode a page to pixels (PDF render
+ * or image load) when it must be OCR'd, and find the red seals on a page.
+ * Only this module talks to poppler and libheif; pixels leave it as an
  * IngestImage, the project's own type. */
 #ifndef EVIDCHECK_INGEST_H
 #define EVIDCHECK_INGEST_H
@@ -18,6 +19,12 @@ G_BEGIN_DECLS
 /* A PDF page whose text layer has fewer meaningful characters than this is
  * treated as having no text layer and is OCR'd. */
 #define INGEST_MIN_LAYER_CHARS 20
+/* A page's text layer is used instead of OCR when its score (see
+ * ingest_layer_score) is at least this. */
+#define INGEST_LAYER_MIN_SCORE 0.5
+/* Images placed on one PDF page that are measured for the page's image
+ * cover; a page with more is taken as fully covered. */
+#define INGEST_MAX_PAGE_IMAGES 4096
 
 typedef enum {
 	INGEST_KIND_UNKNOWN = 0,
@@ -26,10 +33,12 @@ typedef enum {
 	INGEST_KIND_PNG,
 	INGEST_KIND_TIFF,
 	INGEST_KIND_WEBP,
-	INGEST_KIND_BMP
+	INGEST_KIND_BMP,
+	INGEST_KIND_HEIC /* HEIF stills: iPhone photos (ftyp heic, mif1...) */
 } IngestKind;
 
-/* "pdf", "jpeg", "png", "tiff", "webp", "bmp" or "unknown". Static. */
+/* "pdf", "jpeg", "png", "tiff", "webp", "bmp", "heic" or "unknown".
+ * Static. */
 const char *ingest_kind_name(IngestKind kind);
 
 /* The kind of the LEN bytes at DATA, judged by magic numbers alone. */
@@ -42,10 +51,19 @@ typedef struct {
 	char sha256[65]; /* lowercase hex of the whole file */
 	gint64 size;	 /* bytes */
 	int n_pages;	 /* pages (images: frames); 0 when unreadable */
-	/* PDF only: per page (index 0 = page 1) the text layer as UTF-8, or ""
-	 * when the page has none worth using (see ingest_text_is_usable).
-	 * NULL for images. */
+	/* PDF only (NULL for images), one entry per page, index 0 = page 1.
+	 * layer_text: char*, the page's text layer as UTF-8, or "" when it is
+	 * not trusted (the page must be OCR'd).
+	 * layer_score: double 0..1, how far the layer can be trusted (see
+	 * ingest_layer_score); trusted when >= INGEST_LAYER_MIN_SCORE.
+	 * layer_verdict: IngestLayerVerdict, the decision and its reason.
+	 * layer_words: GArray* of CoreWord, the layer's words with their boxes
+	 * (fractions of the upright page, confidence 1); an empty array for a
+	 * page whose layer is not trusted. */
 	GPtrArray *layer_text;
+	GArray *layer_score;
+	GArray *layer_verdict;
+	GPtrArray *layer_words;
 	/* Set when the file cannot be read at all (damaged, encrypted, over a
 	 * limit, unsupported). The message names the file and the reason. */
 	GError *error;
@@ -66,9 +84,34 @@ GPtrArray *ingest_claim_scan(const char *dir, char **claim_json,
  * REL_PATH is what the report calls it. Never NULL. */
 IngestFile *ingest_file_read(const char *abs_path, const char *rel_path);
 
-/* TRUE when TEXT has at least INGEST_MIN_LAYER_CHARS letters or digits
- * (CJK included) - enough to trust a PDF text layer over OCR. */
-gboolean ingest_text_is_usable(const char *text);
+/* Why a PDF page's text layer is or is not used. */
+typedef enum {
+	INGEST_LAYER_NONE = 0, /* fewer than INGEST_MIN_LAYER_CHARS letters or
+				  digits: no text layer to speak of */
+	INGEST_LAYER_TRUSTED,  /* read from the layer, not OCR'd */
+	INGEST_LAYER_GARBLED,  /* junk: mojibake, replacement, private-use or
+				  control characters, long runs of one letter,
+				  or letters but almost no Chinese */
+	INGEST_LAYER_SCANNED   /* an image covers most of the page and the
+				  layer holds only a line or two (a typed header
+				  or page number over a scan) */
+} IngestLayerVerdict;
+
+/* "none", "trusted", "garbled" or "scanned". Static. */
+const char *ingest_layer_verdict_name(IngestLayerVerdict verdict);
+
+/* Score TEXT, a PDF page's text layer, on a page whose area is covered by
+ * images to the share IMAGE_COVER (0..1): 1 is clean text, 0 is nothing
+ * worth reading. The page is read from the layer when the score is at
+ * least INGEST_LAYER_MIN_SCORE. The score multiplies penalties for broken
+ * characters (U+FFFD, private use, controls, unassigned, invalid UTF-8),
+ * mojibake (Latin-1 letters where Chinese was encoded), runs of one letter,
+ * mostly-symbol text, letters with under 10 % Chinese among them, and -
+ * when images cover most of the page - too little text to be the page's
+ * content. Fewer than INGEST_MIN_LAYER_CHARS letters or digits score below
+ * INGEST_LAYER_MIN_SCORE. Sets *VERDICT (may be NULL). */
+double ingest_layer_score(const char *text, double image_cover,
+			  IngestLayerVerdict *verdict);
 
 typedef struct {
 	int width;
@@ -81,23 +124,37 @@ typedef struct {
 
 /* Decode page PAGE (1-based) of FILE to pixels: a PDF page is rendered at
  * INGEST_RENDER_DPI (lowered to stay under INGEST_MAX_PIXELS), an image is
- * loaded. Safe to call from several threads at once for different or the
- * same file. Returns a new image the caller owns, or NULL with ERROR set. */
+ * loaded at its own resolution, scaled down to INGEST_RENDER_DPI when it is
+ * finer (a 600 dpi scan, a 12 MP photo of an A4 page). The same as
+ * ingest_page_render_at(FILE, PAGE, INGEST_RENDER_DPI, ERROR). Safe to
+ * call from several threads at once for different or the same file.
+ * Returns a new image the caller owns, or NULL with ERROR set. */
 IngestImage *ingest_page_render(const IngestFile *file, int page,
 				GError **error);
 
-/* The same at DPI (a PDF page; lowered to stay under INGEST_MAX_PIXELS).
- * An image file is scaled down when DPI is below its own resolution, so a
- * cheap low-resolution look (seal detection) stays cheap for photos too. */
+/* The same at DPI: a PDF page is rendered at DPI, lowered to stay under
+ * INGEST_MAX_PIXELS; an image is scaled down when DPI is below its own
+ * resolution (a JPEG is decoded at 1/2, 1/4 or 1/8 size when that is still
+ * at least DPI), never up, so a cheap low-resolution look (seal detection)
+ * stays cheap for photos too. image->dpi says what the result is at. A DPI
+ * outside 1..INGEST_RENDER_DPI * 4 is a CORE_ERROR_USAGE. */
 IngestImage *ingest_page_render_at(const IngestFile *file, int page, int dpi,
 				   GError **error);
 
 /* Resolution at which seals are looked for on pages that are not OCR'd. */
 #define INGEST_SEAL_DPI 60
 
-/* Find the red seals (company chops, 发票专用章) on IMAGE by colour:
- * append a CoreBox (fractions of the page) per seal to BOXES, a
- * core_boxes_new() array. Returns how many were found. Thread-safe. */
+/* Find the red seals (round company seals, oval 发票专用章, square
+ * personal seals) on IMAGE by colour: append a CoreBox (fractions of the
+ * page) per seal to BOXES, a core_boxes_new() array, top to bottom.
+ * Returns how many were found; 0 for a grey image. Pages finer than 90 dpi
+ * are looked at downscaled to 45-90 dpi, so any resolution is cheap: 1-2 ms
+ * for an A4 page at INGEST_SEAL_DPI, about 4 ms at 300 dpi. Kept: red, not
+ * orange-brown (the printed form of VAT invoices) nor purple; 12-60 mm
+ * across; not thinner than about 1:2; neither sparse nor solid (bank logos,
+ * printed emblems, red cloth); not among other strong colours (a picture).
+ * A seal on a photo of people or things is found like any other.
+ * Thread-safe. */
 int ingest_image_find_seals(const IngestImage *image, GArray *boxes);
 
 void ingest_image_free(IngestImage *image);

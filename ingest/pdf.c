@@ -1,8 +1,10 @@
 /* pdf.c - every poppler call of evidcheck: open a PDF from its bytes, read
- * each page's text layer, and render a page to RGB pixels for OCR. Poppler
- * objects never leave this file, and each call opens its own document so
- * renders can run on several threads at once. */
+ * each page's text layer with its character boxes and the share of the page
+ * under images (layer.c judges them), and render a page to RGB pixels for
+ * OCR or for a low-resolution look at the seals. Poppler objects never leave
+ * this file; each call opens its own document, so renders run in parallel. */
 #include <math.h>
+#include <string.h>
 
 #include <cairo.h>
 #include <poppler.h>
@@ -32,21 +34,121 @@ open_pdf(GBytes *bytes, const char *rel_path, GError **error)
 	return NULL;
 }
 
-/* Text of one page, or "" when there is too little to trust over OCR. */
-static char *
-page_layer_text(PopplerDocument *doc, int index)
+/* Grid on which the union of a page's images is measured: overlapping
+ * images count once, and cost stays bounded whatever they are. */
+#define COVER_GRID 64
+
+/* The share of PAGE (W x H points) covered by its images, 0..1. Image
+ * rectangles come from the file: each is clipped to the page, and a page
+ * with more than INGEST_MAX_PAGE_IMAGES images counts as covered. */
+static double
+image_cover(PopplerPage *page, double w, double h)
+{
+	GList *maps = poppler_page_get_image_mapping(page);
+	guint8 grid[COVER_GRID][COVER_GRID];
+	guint n = g_list_length(maps);
+	int covered = 0;
+
+	if (n > INGEST_MAX_PAGE_IMAGES) {
+		poppler_page_free_image_mapping(maps);
+		return 1.0;
+	}
+	memset(grid, 0, sizeof(grid));
+	for (GList *l = maps; l != NULL; l = l->next) {
+		const PopplerImageMapping *m = l->data;
+		double x1 = MIN(m->area.x1, m->area.x2) / w;
+		double x2 = MAX(m->area.x1, m->area.x2) / w;
+		double y1 = MIN(m->area.y1, m->area.y2) / h;
+		double y2 = MAX(m->area.y1, m->area.y2) / h;
+		int c1, c2, r1, r2;
+
+		if (!isfinite(x1) || !isfinite(x2) || !isfinite(y1) ||
+		    !isfinite(y2))
+			continue;
+		/* A cell counts when the image covers its centre. */
+		c1 = (int)ceil(CLAMP(x1, 0, 1) * COVER_GRID - 0.5);
+		c2 = (int)floor(CLAMP(x2, 0, 1) * COVER_GRID - 0.5);
+		r1 = (int)ceil(CLAMP(y1, 0, 1) * COVER_GRID - 0.5);
+		r2 = (int)floor(CLAMP(y2, 0, 1) * COVER_GRID - 0.5);
+		for (int r = MAX(r1, 0); r <= MIN(r2, COVER_GRID - 1); r++)
+			for (int c = MAX(c1, 0); c <= MIN(c2, COVER_GRID - 1);
+			     c++)
+				grid[r][c] = 1;
+	}
+	poppler_page_free_image_mapping(maps);
+	for (int r = 0; r < COVER_GRID; r++)
+		for (int c = 0; c < COVER_GRID; c++)
+			covered += grid[r][c];
+	return (double)covered / (COVER_GRID * COVER_GRID);
+}
+
+/* The words of TEXT on PAGE from poppler's per-character boxes, copied
+ * into our own rectangles at this border. */
+static GArray *
+page_words(PopplerPage *page, const char *text, double w, double h)
+{
+	PopplerRectangle *rects = NULL;
+	IngestRect *own = NULL;
+	guint n = 0;
+	GArray *words;
+
+	if (!poppler_page_get_text_layout(page, &rects, &n) || rects == NULL)
+		return core_words_new();
+	own = g_new(IngestRect, MAX(n, 1));
+	for (guint i = 0; i < n; i++) {
+		own[i].x1 = rects[i].x1;
+		own[i].y1 = rects[i].y1;
+		own[i].x2 = rects[i].x2;
+		own[i].y2 = rects[i].y2;
+	}
+	words = ingest_layer_words(text, own, n, w, h);
+	g_free(own);
+	g_free(rects);
+	return words;
+}
+
+/* Read page INDEX into FILE's layer arrays: the text, its score and
+ * verdict, its words. An untrusted layer leaves "" and no words, so the
+ * page is OCR'd. */
+static void
+read_page_layer(IngestFile *file, PopplerDocument *doc, int index)
 {
 	PopplerPage *page = poppler_document_get_page(doc, index);
+	IngestLayerVerdict verdict = INGEST_LAYER_NONE;
+	GArray *words = NULL;
 	char *text = NULL;
+	double score = 0, cover = 0, w = 0, h = 0;
 
 	if (page != NULL)
 		text = poppler_page_get_text(page);
-	g_clear_object(&page);
-	if (text == NULL || !ingest_text_is_usable(text)) {
-		g_free(text);
-		return g_strdup("");
+	if (text != NULL) {
+		poppler_page_get_size(page, &w, &h);
+		/* The cover matters only when there is text to judge. */
+		score = ingest_layer_score(text, 0, &verdict);
+		if (verdict == INGEST_LAYER_TRUSTED && w > 0 && h > 0) {
+			cover = image_cover(page, w, h);
+			score = ingest_layer_score(text, cover, &verdict);
+		}
 	}
-	return text;
+	if (verdict == INGEST_LAYER_TRUSTED) {
+		words = page_words(page, text, w, h);
+	} else {
+		g_free(text);
+		text = g_strdup("");
+		words = core_words_new();
+	}
+	g_ptr_array_add(file->layer_text, text);
+	g_array_append_val(file->layer_score, score);
+	g_array_append_val(file->layer_verdict, verdict);
+	g_ptr_array_add(file->layer_words, words);
+	g_clear_object(&page);
+}
+
+static void
+words_free(gpointer words)
+{
+	if (words != NULL)
+		g_array_unref(words);
 }
 
 void
@@ -71,8 +173,12 @@ ingest_pdf_read(IngestFile *file, GBytes *bytes)
 		goto cleanup;
 	}
 	file->layer_text = core_ptr_array_new(g_free);
+	file->layer_score = g_array_sized_new(FALSE, FALSE, sizeof(double), n);
+	file->layer_verdict =
+	    g_array_sized_new(FALSE, FALSE, sizeof(IngestLayerVerdict), n);
+	file->layer_words = core_ptr_array_new(words_free);
 	for (int i = 0; i < n; i++)
-		g_ptr_array_add(file->layer_text, page_layer_text(doc, i));
+		read_page_layer(file, doc, i);
 	file->n_pages = n;
 cleanup:
 	g_clear_object(&doc);
@@ -85,12 +191,12 @@ page_pixels(double w_pt, double h_pt, int dpi, int *w, int *h)
 	*h = MAX(1, (int)lround(h_pt * dpi / 72.0));
 }
 
-/* INGEST_RENDER_DPI, lowered until the page fits INGEST_MAX_PIXELS and
- * cairo's side limit; 0 when the page size is absurd. */
+/* WANT, lowered until the page fits INGEST_MAX_PIXELS and cairo's side
+ * limit; 0 when the page size is absurd. */
 static int
-render_dpi(double w_pt, double h_pt)
+render_dpi(double w_pt, double h_pt, int want)
 {
-	const double scale = INGEST_RENDER_DPI / 72.0;
+	const double scale = want / 72.0;
 	double px, side, f;
 	int dpi, w, h;
 
@@ -99,7 +205,7 @@ render_dpi(double w_pt, double h_pt)
 	px = (w_pt * scale) * (h_pt * scale);
 	side = MAX(w_pt, h_pt) * scale;
 	f = MIN(1.0, MIN(sqrt(INGEST_MAX_PIXELS / px), INGEST_MAX_SIDE / side));
-	dpi = (int)floor(INGEST_RENDER_DPI * f);
+	dpi = (int)floor(want * f);
 	/* Rounding of the sides can still tip it over by a row or two. */
 	for (; dpi > 0; dpi--) {
 		page_pixels(w_pt, h_pt, dpi, &w, &h);
@@ -174,7 +280,7 @@ cleanup:
 }
 
 IngestImage *
-ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page,
+ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page, int want,
 		  GError **error)
 {
 	PopplerDocument *doc = NULL;
@@ -196,7 +302,7 @@ ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page,
 	/* The size poppler reports already has the page's /Rotate applied,
 	 * as does poppler_page_render. */
 	poppler_page_get_size(pp, &w_pt, &h_pt);
-	dpi = render_dpi(w_pt, h_pt);
+	dpi = render_dpi(w_pt, h_pt, want);
 	if (dpi < 1) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
 			    "cannot read '%s': page %d has an impossible size "

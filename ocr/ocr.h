@@ -1,6 +1,7 @@
-/* ocr.h - read the text of a page image with Tesseract (chi_sim+eng).
- * One OcrEngine per worker thread: an engine is not safe to share, but
- * several engines run at once. Only this module includes Tesseract. */
+/* ocr.h - read the text and words of a page image with Tesseract
+ * (chi_sim+eng), setting a tilted, sideways or upside-down photo straight
+ * first. One OcrEngine per worker thread: an engine is not safe to share,
+ * but several engines run at once. Only this module includes Tesseract. */
 #ifndef EVIDCHECK_OCR_H
 #define EVIDCHECK_OCR_H
 
@@ -30,23 +31,32 @@ void ocr_engine_free(OcrEngine *engine);
 const char *ocr_engine_key(const OcrEngine *engine);
 
 /* The key an engine started with LANGS (NULL: OCR_DEFAULT_LANGS) would
- * have, without starting Tesseract - for cache look-ups before any page
- * needs OCR. Returns a new string the caller owns (g_free). */
-char *ocr_settings_key(const char *langs);
-
-/* The same key for engines started with LANGS (NULL: OCR_DEFAULT_LANGS),
- * known without starting one, so cached text is found without loading
- * Tesseract at all. ocr_engine_key returns this for its engine. Caller owns
- * the string. */
+ * have, known without starting Tesseract, so cached text is found before
+ * any page needs OCR. ocr_engine_key returns this for its engine. Returns
+ * a new string the caller owns (g_free). */
 char *ocr_settings_key(const char *langs);
 
 typedef struct {
 	char *text;	   /* UTF-8 as Tesseract gives it, owned */
 	double confidence; /* 0..1, mean word confidence; 0 when no words */
+	/* CoreWord (a core_words_new() array), owned: each word read, with
+	 * its confidence 0..1 and its box as fractions of the page as read,
+	 * i.e. the image after ROTATION and SKEW. Empty when no words. */
+	GArray *words;
+	/* 0, 90, 180 or 270: degrees the image was turned clockwise before
+	 * reading, to make a photo taken sideways or upside down upright
+	 * (CorePage.rotation). Always 0 without Tesseract's osd data. */
+	int rotation;
+	/* Degrees (-10..10) the image was turned clockwise, about its centre
+	 * and keeping its size, to level its lines: a page photographed
+	 * tilted 3 degrees clockwise gives about -3. 0 when it was level
+	 * enough (within 1.75 degrees) to read as it was. */
+	double skew;
 } OcrResult;
 
-/* OCR IMAGE. Returns a new result the caller owns (text may be empty), or
- * NULL with ERROR set when Tesseract fails. */
+/* OCR IMAGE: level a tilted page and turn a sideways or upside-down one
+ * upright (see OcrResult), then read it. Returns a new result the caller
+ * owns (text may be empty), or NULL with ERROR set when Tesseract fails. */
 OcrResult *ocr_page_read(OcrEngine *engine, const IngestImage *image,
 			 GError **error);
 void ocr_result_free(OcrResult *result);

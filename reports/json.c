@@ -81,6 +81,8 @@ add_document(JsonBuilder *b, const CoreDocument *doc,
 	add_ratio(b, "confidence", doc->confidence);
 	add_str(b, "text_source", core_text_source_name(doc->source));
 	add_stamped(b, doc->stamped);
+	if (doc->stamped_page > 0)
+		add_int(b, "stamped_page", doc->stamped_page);
 	add_fields(b, doc);
 	json_builder_end_object(b);
 }
@@ -132,6 +134,48 @@ add_findings(JsonBuilder *b, GPtrArray *findings)
 		if (f->item != NULL)
 			add_str(b, "item", f->item);
 		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
+add_box(JsonBuilder *b, const CoreBox *box)
+{
+	json_builder_begin_array(b);
+	json_builder_add_double_value(b, (double)(gint64)(box->x * 1e4) / 1e4);
+	json_builder_add_double_value(b, (double)(gint64)(box->y * 1e4) / 1e4);
+	json_builder_add_double_value(b, (double)(gint64)(box->w * 1e4) / 1e4);
+	json_builder_add_double_value(b, (double)(gint64)(box->h * 1e4) / 1e4);
+	json_builder_end_array(b);
+}
+
+/* How each page was read, and where its seals are ([x, y, w, h] as
+ * fractions of the upright page), so a reviewer can go to the ink. */
+static void
+add_pages(JsonBuilder *b, GPtrArray *pages)
+{
+	json_builder_set_member_name(b, "pages");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < pages->len; i++) {
+		const CorePage *p = g_ptr_array_index(pages, i);
+		char *ref = core_ref(p->file, p->page);
+
+		json_builder_begin_object(b);
+		add_str(b, "page", ref);
+		add_str(b, "type", p->type);
+		add_str(b, "text_source", core_text_source_name(p->source));
+		if (p->layer != NULL)
+			add_str(b, "text_layer", p->layer);
+		add_ratio(b, "confidence", p->confidence);
+		add_int(b, "rotation", p->rotation);
+		add_stamped(b, p->stamped);
+		json_builder_set_member_name(b, "seals");
+		json_builder_begin_array(b);
+		for (guint j = 0; j < p->seals->len; j++)
+			add_box(b, &g_array_index(p->seals, CoreBox, j));
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+		g_free(ref);
 	}
 	json_builder_end_array(b);
 }
@@ -231,6 +275,7 @@ reports_json(const ScanResult *result, const ScanContext *ctx)
 	add_documents(b, result, scan_context_rules(ctx));
 	add_checklist(b, result->checklist);
 	add_findings(b, result->findings);
+	add_pages(b, result->pages);
 	add_files(b, result->files);
 	json_builder_end_object(b);
 

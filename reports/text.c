@@ -153,6 +153,8 @@ documents(Out *o, GPtrArray *docs, const ClassifyRules *rules)
 		if (d->pages->len > 1)
 			g_string_append_printf(o->out, " 共%u页",
 					       d->pages->len);
+		if (d->stamped > 0)
+			g_string_append(o->out, " · 有印章");
 		g_string_append_c(o->out, '\n');
 		g_free(ref);
 	}

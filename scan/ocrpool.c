@@ -1,12 +1,13 @@
-/* ocrpool.c - OCR the pages of a claim in parallel: a GThreadPool of
- * ctx->jobs workers, each holding its own Tesseract engine while it works
- * (an engine is not thread-safe, and starting one costs a second, so idle
- * engines are kept in the context for the next page and the next claim). */
+/* ocrpool.c - the page work of a claim in parallel: a GThreadPool of
+ * ctx->jobs workers. An OCR task holds its own Tesseract engine while it
+ * works (an engine is not thread-safe, and starting one costs a second, so
+ * idle engines are kept in the context for the next page and the next
+ * claim); a seal task needs no engine. */
 #include "scan/scan_int.h"
 
 typedef struct {
 	ScanContext *ctx;
-	GAsyncQueue *finished; /* ScanOcrTask* as they complete */
+	GAsyncQueue *finished; /* ScanTask* as they complete */
 } Run;
 
 static OcrEngine *
@@ -34,47 +35,72 @@ engine_take(ScanContext *ctx, GError **error)
 }
 
 static void
-read_page(ScanOcrTask *task, OcrEngine *engine)
+find_seals(ScanTask *task, const IngestImage *image)
 {
-	IngestImage *image =
-	    ingest_page_render(task->file, task->page, &task->error);
+	task->seals = core_boxes_new();
+	ingest_image_find_seals(image, task->seals);
+}
+
+static void
+read_page(ScanContext *ctx, ScanTask *task, const IngestImage *image)
+{
+	OcrEngine *engine = engine_take(ctx, &task->error);
 	OcrResult *result;
 
-	if (image == NULL)
+	if (engine == NULL) {
+		task->fatal = TRUE;
 		return;
+	}
 	result = ocr_page_read(engine, image, &task->error);
-	ingest_image_free(image);
+	g_async_queue_push(ctx->idle_engines, engine);
 	if (result == NULL)
 		return;
 	task->text = g_steal_pointer(&result->text);
 	task->confidence = result->confidence;
+	task->words = g_steal_pointer(&result->words);
+	task->rotation = result->rotation;
+	/* Seals were found on the image as given; the words are upright. */
+	for (guint i = 0; i < task->seals->len; i++)
+		core_box_rotate(&g_array_index(task->seals, CoreBox, i),
+				task->rotation);
 	ocr_result_free(result);
+}
+
+static void
+run_task(ScanContext *ctx, ScanTask *task)
+{
+	int page = task->out->page;
+	IngestImage *image =
+	    task->kind == SCAN_TASK_OCR
+		? ingest_page_render(task->file, page, &task->error)
+		: ingest_page_render_at(task->file, page, INGEST_SEAL_DPI,
+					&task->error);
+
+	if (image == NULL)
+		return;
+	find_seals(task, image);
+	if (task->kind == SCAN_TASK_OCR)
+		read_page(ctx, task, image);
+	ingest_image_free(image);
 }
 
 static void
 worker(gpointer item, gpointer user_data)
 {
-	ScanOcrTask *task = item;
+	ScanTask *task = item;
 	Run *run = user_data;
 	gint64 start = g_get_monotonic_time();
-	OcrEngine *engine = engine_take(run->ctx, &task->error);
-	gint64 ready = g_get_monotonic_time();
 
-	if (engine == NULL) {
-		task->fatal = TRUE;
-	} else {
-		read_page(task, engine);
-		g_async_queue_push(run->ctx->idle_engines, engine);
-	}
-	g_debug("ocr %s#%d: engine %.2f s, page %.2f s", task->file->path,
-		task->page, (ready - start) / 1e6,
-		(g_get_monotonic_time() - ready) / 1e6);
+	run_task(run->ctx, task);
+	g_debug("%s %s#%d: %.2f s",
+		task->kind == SCAN_TASK_OCR ? "ocr" : "seals", task->file->path,
+		task->out->page, (g_get_monotonic_time() - start) / 1e6);
 	g_async_queue_push(run->finished, task);
 }
 
 void
-scan_ocr_run(ScanContext *ctx, GPtrArray *tasks,
-	     void (*done)(ScanOcrTask *task, gpointer data), gpointer data)
+scan_tasks_run(ScanContext *ctx, GPtrArray *tasks,
+	       void (*done)(ScanTask *task, gpointer data), gpointer data)
 {
 	Run run = {ctx, g_async_queue_new()};
 	GThreadPool *pool;

@@ -8,7 +8,7 @@ typedef struct {
 	ScanContext *ctx;
 	ScanResult *result;
 	Store *store;
-	GPtrArray *tasks; /* ScanOcrTask* */
+	GPtrArray *tasks; /* ScanTask* */
 	GError *fatal;
 } Scan;
 
@@ -62,37 +62,73 @@ load_claim(Scan *s, const char *claim_json, const ScanRequest *req)
 			  : g_path_get_basename(r->folder);
 }
 
+/* Text is kept raw in the store and normalised once, here, for rules. */
 static void
-text_set(CorePage *page, const char *raw, CoreTextSource source,
-	 double confidence)
+normalize_text(CorePage *page)
 {
-	char *norm = core_text_normalize(raw);
+	char *norm = core_text_normalize(page->text);
 
-	core_page_set_text(page, norm, source, confidence);
-	g_free(norm);
+	g_free(page->text);
+	page->text = norm;
 }
 
 static void
-queue_ocr(Scan *s, const IngestFile *file, CorePage *page)
+warn_store(gboolean ok, GError **error)
 {
-	ScanOcrTask *task = g_new0(ScanOcrTask, 1);
-	CoreTextSource source;
-	char *text = NULL;
-	double conf;
-
-	if (s->store != NULL &&
-	    store_page_lookup(s->store, file->sha256, page->page,
-			      s->ctx->engine_key, &source, &text, &conf)) {
-		text_set(page, text, source, conf);
-		s->result->stats.pages_cached++;
-		g_free(text);
-		g_free(task);
+	if (ok)
 		return;
-	}
+	g_warning("%s", (*error)->message);
+	g_clear_error(error);
+}
+
+static void
+queue_task(Scan *s, ScanTaskKind kind, const IngestFile *file, CorePage *page)
+{
+	ScanTask *task = g_new0(ScanTask, 1);
+
+	task->kind = kind;
 	task->file = file;
-	task->page = page->page;
 	task->out = page;
 	g_ptr_array_add(s->tasks, task);
+}
+
+/* A scanned page: the cached reading if the store has one, else OCR. */
+static void
+add_scanned_page(Scan *s, const IngestFile *file, CorePage *page)
+{
+	if (s->store != NULL && store_page_lookup(s->store, file->sha256,
+						  s->ctx->engine_key, page)) {
+		normalize_text(page);
+		s->result->stats.pages_cached++;
+		return;
+	}
+	queue_task(s, SCAN_TASK_OCR, file, page);
+}
+
+/* A page with a trusted text layer: the text is read anew (cheap); the
+ * seals come from the cache or a low-resolution render. */
+static void
+add_layer_page(Scan *s, const IngestFile *file, CorePage *page,
+	       const char *layer)
+{
+	GArray *words =
+	    file->layer_words != NULL
+		? g_ptr_array_index(file->layer_words, page->page - 1)
+		: NULL;
+
+	if (s->store == NULL ||
+	    !store_page_lookup(s->store, file->sha256, SCAN_LAYER_KEY, page))
+		queue_task(s, SCAN_TASK_SEALS, file, page);
+	core_page_set_text(page, layer, CORE_TEXT_PDF, 1.0);
+	normalize_text(page);
+	g_array_set_size(page->words, 0);
+	for (guint i = 0; words != NULL && i < words->len; i++) {
+		CoreWord w = g_array_index(words, CoreWord, i);
+
+		w.text = g_strdup(w.text);
+		g_array_append_val(page->words, w);
+	}
+	s->result->stats.pages_pdf_text++;
 }
 
 static void
@@ -100,13 +136,11 @@ add_pages(Scan *s, const IngestFile *file)
 {
 	GError *error = NULL;
 
-	if (s->store != NULL &&
-	    !store_file_save(s->store, file->sha256, file->size,
-			     ingest_kind_name(file->kind), file->n_pages,
-			     &error)) {
-		g_warning("%s", error->message);
-		g_clear_error(&error);
-	}
+	if (s->store != NULL)
+		warn_store(store_file_save(s->store, file->sha256, file->size,
+					   ingest_kind_name(file->kind),
+					   file->n_pages, &error),
+			   &error);
 	for (int i = 1; i <= file->n_pages; i++) {
 		CorePage *page = core_page_new(file->path, i);
 		const char *layer =
@@ -116,47 +150,92 @@ add_pages(Scan *s, const IngestFile *file)
 
 		g_ptr_array_add(s->result->pages, page);
 		s->result->stats.pages++;
-		if (*layer != '\0') {
-			text_set(page, layer, CORE_TEXT_PDF, 1.0);
-			s->result->stats.pages_pdf_text++;
-		} else {
-			queue_ocr(s, file, page);
-		}
+		if (file->layer_verdict != NULL)
+			page->layer = ingest_layer_verdict_name(g_array_index(
+			    file->layer_verdict, IngestLayerVerdict, i - 1));
+		if (*layer != '\0')
+			add_layer_page(s, file, page, layer);
+		else
+			add_scanned_page(s, file, page);
 	}
 }
 
 static void
-ocr_done(ScanOcrTask *task, gpointer data)
+take_seals(CorePage *page, ScanTask *task)
+{
+	g_array_set_size(page->seals, 0);
+	g_array_append_vals(page->seals, task->seals->data, task->seals->len);
+	page->stamped = task->seals->len > 0;
+}
+
+/* Results move into the page; the store gets them before the text is
+ * normalised, so the cache holds what the engine read. */
+static void
+take_ocr(Scan *s, ScanTask *task)
+{
+	CorePage *page = task->out;
+	GError *error = NULL;
+
+	take_seals(page, task);
+	core_page_set_text(page, task->text, CORE_TEXT_OCR, task->confidence);
+	g_array_unref(page->words);
+	page->words = g_steal_pointer(&task->words);
+	page->rotation = task->rotation;
+	if (s->store != NULL)
+		warn_store(store_page_save(s->store, task->file->sha256,
+					   s->ctx->engine_key, page, &error),
+			   &error);
+	normalize_text(page);
+	s->result->stats.pages_ocr++;
+}
+
+/* Only the seals are new; the cached row keeps the layer text too, so the
+ * store holds every page's text. Words are not stored twice. */
+static void
+take_layer_seals(Scan *s, ScanTask *task)
+{
+	CorePage *page = task->out;
+	GError *error = NULL;
+	GArray *words = page->words;
+
+	take_seals(page, task);
+	if (s->store == NULL)
+		return;
+	page->words = core_words_new();
+	warn_store(store_page_save(s->store, task->file->sha256, SCAN_LAYER_KEY,
+				   page, &error),
+		   &error);
+	g_array_unref(page->words);
+	page->words = words;
+}
+
+static void
+task_done(ScanTask *task, gpointer data)
 {
 	Scan *s = data;
-	GError *error = NULL;
 
 	if (task->fatal) {
 		if (s->fatal == NULL)
 			s->fatal = g_error_copy(task->error);
-		return;
-	}
-	if (task->error != NULL) {
+	} else if (task->error != NULL) {
 		g_ptr_array_add(s->result->findings,
-				unreadable(task->file->path, task->page,
+				unreadable(task->file->path, task->out->page,
 					   task->error->message));
-		return;
-	}
-	text_set(task->out, task->text, CORE_TEXT_OCR, task->confidence);
-	s->result->stats.pages_ocr++;
-	if (s->store != NULL &&
-	    !store_page_save(s->store, task->file->sha256, task->page,
-			     s->ctx->engine_key, CORE_TEXT_OCR, task->text,
-			     task->confidence, &error)) {
-		g_warning("%s", error->message);
-		g_clear_error(&error);
+	} else if (task->kind == SCAN_TASK_OCR) {
+		take_ocr(s, task);
+	} else {
+		take_layer_seals(s, task);
 	}
 }
 
 static void
-task_free(ScanOcrTask *task)
+task_free(ScanTask *task)
 {
 	g_free(task->text);
+	if (task->words != NULL)
+		g_array_unref(task->words);
+	if (task->seals != NULL)
+		g_array_unref(task->seals);
 	g_clear_error(&task->error);
 	g_free(task);
 }
@@ -177,7 +256,7 @@ read_files(Scan *s)
 			add_pages(s, file);
 	}
 	s->result->stats.files = (int)files->len;
-	scan_ocr_run(s->ctx, s->tasks, ocr_done, s);
+	scan_tasks_run(s->ctx, s->tasks, task_done, s);
 }
 
 static void

@@ -1,10 +1,16 @@
 /* scan_int.h - what the scan module's files share: the context's insides
- * and the parallel OCR of pages. */
+ * and the page tasks run in parallel (OCR a page; or only look for seals
+ * on a page whose text came from the PDF layer). */
 #ifndef EVIDCHECK_SCAN_INT_H
 #define EVIDCHECK_SCAN_INT_H
 
 #include "ocr/ocr.h"
 #include "scan/scan.h"
+
+/* Cache key of text-layer pages: the layer is read again every time (it is
+ * cheap), the seal search at INGEST_SEAL_DPI is not. Bump the version
+ * when the seal detector changes. */
+#define SCAN_LAYER_KEY "pdf_text/seals-v1"
 
 struct ScanContext {
 	ClassifyRules *rules;
@@ -18,21 +24,29 @@ struct ScanContext {
 	int n_engines;
 };
 
+typedef enum {
+	SCAN_TASK_OCR,	/* render, find seals, OCR */
+	SCAN_TASK_SEALS /* render small, find seals */
+} ScanTaskKind;
+
 typedef struct {
+	ScanTaskKind kind;
 	const IngestFile *file; /* borrowed */
-	int page;		/* 1-based */
-	CorePage *out;		/* borrowed: where the text goes */
-	char *text;		/* result, owned */
+	CorePage *out;		/* borrowed; written by DONE only */
+	/* What the worker found, for DONE to move into OUT. */
+	char *text; /* raw OCR text, owned */
 	double confidence;
+	GArray *words; /* CoreWord, owned */
+	GArray *seals; /* CoreBox on the upright page, owned */
+	int rotation;
 	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */
-} ScanOcrTask;
+} ScanTask;
 
-/* OCR every task of TASKS (ScanOcrTask*) on ctx->jobs workers. DONE is
- * called in the calling thread as each task finishes, so results can be
- * stored while others are still running. */
-void scan_ocr_run(ScanContext *ctx, GPtrArray *tasks,
-		  void (*done)(ScanOcrTask *task, gpointer data),
-		  gpointer data);
+/* Run every task of TASKS (ScanTask*) on ctx->jobs workers. DONE is called
+ * in the calling thread as each finishes, so results can be stored while
+ * others still run. */
+void scan_tasks_run(ScanContext *ctx, GPtrArray *tasks,
+		    void (*done)(ScanTask *task, gpointer data), gpointer data);
 
 #endif

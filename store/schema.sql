@@ -1,4 +1,5 @@
--- evidcheck store, schema version 1 (PRAGMA user_version = 1).
+-- evidcheck store, schema version 1: the base that migrations/NNN.sql build
+-- on (PRAGMA user_version counts the steps applied).
 -- Written by store/store.c in one transaction; see docs/store.md.
 
 -- Every file ever scanned, by content.

@@ -6,16 +6,12 @@
 
 #include <json-glib/json-glib.h>
 
-#include "store/store.h"
+#include "store/store_int.h"
+#include "store_migrations_002.h"
 #include "store_schema.h"
 
-struct Store {
-	sqlite3 *db;
-	char *path;
-};
-
-static gboolean
-fail(Store *s, GError **error, const char *what)
+gboolean
+store_fail(Store *s, GError **error, const char *what)
 {
 	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
 		    "store %s: %s failed: %s", s->path, what,
@@ -50,17 +46,41 @@ user_version(Store *s)
 	return v;
 }
 
-/* Version 0 is a new file. Later versions will add migration steps here,
- * each in its own transaction with the version bump. */
+/* Step N takes the store from version N to N + 1; the base schema is the
+ * first step, so a new file and an old one follow the same path. */
+static const char *const steps[] = {store_schema, store_migrations_002};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(steps) == STORE_SCHEMA_VERSION);
+
+/* One transaction per step, with its version bump: a kill between steps
+ * leaves a store at a known version. Another process may have done the
+ * step while we waited for the lock, hence the second look. */
+static gboolean
+migrate_step(Store *s, int from, GError **error)
+{
+	char *bump = g_strdup_printf("PRAGMA user_version = %d", from + 1);
+	gboolean ok = FALSE;
+
+	if (!exec(s, "BEGIN IMMEDIATE", error))
+		goto cleanup;
+	if (user_version(s) == from &&
+	    (!exec(s, steps[from], error) || !exec(s, bump, error))) {
+		exec(s, "ROLLBACK", NULL);
+		goto cleanup;
+	}
+	ok = exec(s, "COMMIT", error);
+cleanup:
+	g_free(bump);
+	return ok;
+}
+
 static gboolean
 migrate(Store *s, GError **error)
 {
 	int v = user_version(s);
-	char *bump = NULL;
-	gboolean ok = FALSE;
 
 	if (v < 0)
-		return fail(s, error, "reading the schema version");
+		return store_fail(s, error, "reading the schema version");
 	if (v > STORE_SCHEMA_VERSION) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
 			    "store %s has schema version %d, newer than this "
@@ -69,22 +89,10 @@ migrate(Store *s, GError **error)
 			    s->path, v, STORE_SCHEMA_VERSION);
 		return FALSE;
 	}
-	if (v == STORE_SCHEMA_VERSION)
-		return TRUE;
-	bump =
-	    g_strdup_printf("PRAGMA user_version = %d", STORE_SCHEMA_VERSION);
-	if (!exec(s, "BEGIN IMMEDIATE", error))
-		goto cleanup;
-	/* Another process may have created it while we waited for the lock. */
-	if (user_version(s) == 0 &&
-	    (!exec(s, store_schema_sql, error) || !exec(s, bump, error))) {
-		exec(s, "ROLLBACK", NULL);
-		goto cleanup;
-	}
-	ok = exec(s, "COMMIT", error);
-cleanup:
-	g_free(bump);
-	return ok;
+	for (; v < STORE_SCHEMA_VERSION; v++)
+		if (!migrate_step(s, v, error))
+			return FALSE;
+	return TRUE;
 }
 
 char *
@@ -111,7 +119,7 @@ store_open(const char *path, GError **error)
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
-		fail(s, error, "opening");
+		store_fail(s, error, "opening");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
@@ -139,21 +147,21 @@ store_close(Store *store)
 	g_free(store);
 }
 
-static sqlite3_stmt *
-prepare(Store *s, const char *sql, GError **error)
+sqlite3_stmt *
+store_prepare(Store *s, const char *sql, GError **error)
 {
 	sqlite3_stmt *st = NULL;
 
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fail(s, error, "preparing a statement");
+		store_fail(s, error, "preparing a statement");
 		sqlite3_finalize(st);
 		return NULL;
 	}
 	return st;
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(st, i);
@@ -161,14 +169,13 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* Run ST to completion and finalize it. */
-static gboolean
-step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
+gboolean
+store_step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
 {
 	gboolean ok = sqlite3_step(st) == SQLITE_DONE;
 
 	if (!ok)
-		fail(s, error, what);
+		store_fail(s, error, what);
 	sqlite3_finalize(st);
 	return ok;
 }
@@ -177,80 +184,20 @@ gboolean
 store_file_save(Store *store, const char *sha256, gint64 size, const char *kind,
 		int n_pages, GError **error)
 {
-	sqlite3_stmt *st =
-	    prepare(store,
-		    "INSERT INTO file(sha256, size, kind, n_pages) "
-		    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE SET "
-		    "n_pages = excluded.n_pages, kind = excluded.kind",
-		    error);
+	sqlite3_stmt *st = store_prepare(
+	    store,
+	    "INSERT INTO file(sha256, size, kind, n_pages) "
+	    "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE SET "
+	    "n_pages = excluded.n_pages, kind = excluded.kind",
+	    error);
 
 	if (st == NULL)
 		return FALSE;
-	bind_text(st, 1, sha256);
+	store_bind_text(st, 1, sha256);
 	sqlite3_bind_int64(st, 2, size);
-	bind_text(st, 3, kind);
+	store_bind_text(st, 3, kind);
 	sqlite3_bind_int(st, 4, n_pages);
-	return step_done(store, st, error, "saving a file");
-}
-
-static CoreTextSource
-source_from_name(const char *name)
-{
-	if (g_strcmp0(name, "pdf_text") == 0)
-		return CORE_TEXT_PDF;
-	if (g_strcmp0(name, "ocr") == 0)
-		return CORE_TEXT_OCR;
-	return CORE_TEXT_NONE;
-}
-
-gboolean
-store_page_lookup(Store *store, const char *sha256, int page,
-		  const char *engine, CoreTextSource *source, char **text,
-		  double *confidence)
-{
-	sqlite3_stmt *st = prepare(store,
-				   "SELECT source, text, confidence FROM page "
-				   "WHERE sha256 = ?1 AND page = ?2 AND "
-				   "engine = ?3",
-				   NULL);
-	gboolean found = FALSE;
-
-	if (st == NULL)
-		return FALSE;
-	bind_text(st, 1, sha256);
-	sqlite3_bind_int(st, 2, page);
-	bind_text(st, 3, engine);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*source =
-		    source_from_name((const char *)sqlite3_column_text(st, 0));
-		*text = g_strdup((const char *)sqlite3_column_text(st, 1));
-		*confidence = sqlite3_column_double(st, 2);
-		found = TRUE;
-	}
-	sqlite3_finalize(st);
-	return found;
-}
-
-gboolean
-store_page_save(Store *store, const char *sha256, int page, const char *engine,
-		CoreTextSource source, const char *text, double confidence,
-		GError **error)
-{
-	sqlite3_stmt *st =
-	    prepare(store,
-		    "INSERT OR REPLACE INTO page(sha256, page, engine, source, "
-		    "text, confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-		    error);
-
-	if (st == NULL)
-		return FALSE;
-	bind_text(st, 1, sha256);
-	sqlite3_bind_int(st, 2, page);
-	bind_text(st, 3, engine);
-	bind_text(st, 4, core_text_source_name(source));
-	bind_text(st, 5, text);
-	sqlite3_bind_double(st, 6, confidence);
-	return step_done(store, st, error, "saving a page");
+	return store_step_done(store, st, error, "saving a file");
 }
 
 static char *
@@ -301,19 +248,19 @@ static gboolean
 save_files(Store *s, gint64 id, const StoreScan *scan, GError **error)
 {
 	for (guint i = 0; i < scan->n_files; i++) {
-		sqlite3_stmt *st =
-		    prepare(s,
-			    "INSERT OR REPLACE INTO scan_file(scan_id, path, "
-			    "sha256, error) VALUES(?1, ?2, ?3, ?4)",
-			    error);
+		sqlite3_stmt *st = store_prepare(
+		    s,
+		    "INSERT OR REPLACE INTO scan_file(scan_id, path, "
+		    "sha256, error) VALUES(?1, ?2, ?3, ?4)",
+		    error);
 
 		if (st == NULL)
 			return FALSE;
 		sqlite3_bind_int64(st, 1, id);
-		bind_text(st, 2, scan->files[i].path);
-		bind_text(st, 3, scan->files[i].sha256);
-		bind_text(st, 4, scan->files[i].error);
-		if (!step_done(s, st, error, "saving a scanned file"))
+		store_bind_text(st, 2, scan->files[i].path);
+		store_bind_text(st, 3, scan->files[i].sha256);
+		store_bind_text(st, 4, scan->files[i].error);
+		if (!store_step_done(s, st, error, "saving a scanned file"))
 			return FALSE;
 	}
 	return TRUE;
@@ -322,7 +269,7 @@ save_files(Store *s, gint64 id, const StoreScan *scan, GError **error)
 static gboolean
 save_document(Store *s, gint64 id, const CoreDocument *d, GError **error)
 {
-	sqlite3_stmt *st = prepare(
+	sqlite3_stmt *st = store_prepare(
 	    s,
 	    "INSERT INTO document(scan_id, file, first_page, last_page, "
 	    "type, confidence, fields_json) VALUES(?1,?2,?3,?4,?5,?6,?7)",
@@ -336,21 +283,21 @@ save_document(Store *s, gint64 id, const CoreDocument *d, GError **error)
 		return FALSE;
 	fields = fields_json(d);
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, d->file);
+	store_bind_text(st, 2, d->file);
 	sqlite3_bind_int(
 	    st, 3, d->pages->len > 0 ? g_array_index(d->pages, int, 0) : 0);
 	sqlite3_bind_int(st, 4, last);
-	bind_text(st, 5, d->type);
+	store_bind_text(st, 5, d->type);
 	sqlite3_bind_double(st, 6, d->confidence);
-	bind_text(st, 7, fields);
+	store_bind_text(st, 7, fields);
 	g_free(fields);
-	return step_done(s, st, error, "saving a document");
+	return store_step_done(s, st, error, "saving a document");
 }
 
 static gboolean
 save_finding(Store *s, gint64 id, const CoreFinding *f, GError **error)
 {
-	sqlite3_stmt *st = prepare(
+	sqlite3_stmt *st = store_prepare(
 	    s,
 	    "INSERT INTO finding(scan_id, code, severity, item, message, "
 	    "refs_json) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -361,35 +308,35 @@ save_finding(Store *s, gint64 id, const CoreFinding *f, GError **error)
 		return FALSE;
 	refs = refs_json(f->documents);
 	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, f->code);
-	bind_text(st, 3, core_severity_name(f->severity));
-	bind_text(st, 4, f->item);
-	bind_text(st, 5, f->message);
-	bind_text(st, 6, refs);
+	store_bind_text(st, 2, f->code);
+	store_bind_text(st, 3, core_severity_name(f->severity));
+	store_bind_text(st, 4, f->item);
+	store_bind_text(st, 5, f->message);
+	store_bind_text(st, 6, refs);
 	g_free(refs);
-	return step_done(s, st, error, "saving a finding");
+	return store_step_done(s, st, error, "saving a finding");
 }
 
 static gint64
 insert_scan(Store *s, const StoreScan *scan, GError **error)
 {
-	sqlite3_stmt *st =
-	    prepare(s,
-		    "INSERT INTO scan(claim_id, folder, policy, direction, "
-		    "verdict, scanned_at, report_json) "
-		    "VALUES(?1, ?2, ?3, ?4, ?5, "
-		    "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
-		    error);
+	sqlite3_stmt *st = store_prepare(
+	    s,
+	    "INSERT INTO scan(claim_id, folder, policy, direction, "
+	    "verdict, scanned_at, report_json) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, "
+	    "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
+	    error);
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, scan->claim_id);
-	bind_text(st, 2, scan->folder);
-	bind_text(st, 3, scan->policy);
-	bind_text(st, 4, scan->direction);
-	bind_text(st, 5, scan->verdict);
-	bind_text(st, 6, scan->report_json);
-	if (!step_done(s, st, error, "saving a scan"))
+	store_bind_text(st, 1, scan->claim_id);
+	store_bind_text(st, 2, scan->folder);
+	store_bind_text(st, 3, scan->policy);
+	store_bind_text(st, 4, scan->direction);
+	store_bind_text(st, 5, scan->verdict);
+	store_bind_text(st, 6, scan->report_json);
+	if (!store_step_done(s, st, error, "saving a scan"))
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);
 }
@@ -429,17 +376,17 @@ store_scan_save(Store *store, const StoreScan *scan, GError **error)
 	return id;
 }
 
-static int
-count(Store *s, const char *sql, const char *a, const char *b)
+int
+store_count(Store *s, const char *sql, const char *a, const char *b)
 {
-	sqlite3_stmt *st = prepare(s, sql, NULL);
+	sqlite3_stmt *st = store_prepare(s, sql, NULL);
 	int n = -1;
 
 	if (st == NULL)
 		return -1;
-	bind_text(st, 1, a);
+	store_bind_text(st, 1, a);
 	if (b != NULL)
-		bind_text(st, 2, b);
+		store_bind_text(st, 2, b);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -449,15 +396,7 @@ count(Store *s, const char *sql, const char *a, const char *b)
 int
 store_scan_count(Store *store, const char *claim_id)
 {
-	return count(store, "SELECT count(*) FROM scan WHERE claim_id = ?1",
-		     claim_id, NULL);
-}
-
-int
-store_page_count(Store *store, const char *sha256, const char *engine)
-{
-	return count(store,
-		     "SELECT count(*) FROM page WHERE sha256 = ?1 AND "
-		     "engine = ?2",
-		     sha256, engine);
+	return store_count(store,
+			   "SELECT count(*) FROM scan WHERE claim_id = ?1",
+			   claim_id, NULL);
 }

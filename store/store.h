@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 /* How long a writer waits for another process holding the store. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 
@@ -32,18 +32,18 @@ void store_close(Store *store);
 gboolean store_file_save(Store *store, const char *sha256, gint64 size,
 			 const char *kind, int n_pages, GError **error);
 
-/* Cached text of page PAGE of the file SHA256 read by ENGINE ("pdf_text" or
- * an OCR engine key). Returns TRUE and fills the out-params (TEXT is new,
- * caller owns) when present; FALSE when not cached or on a read error,
- * which only costs a re-read. */
-gboolean store_page_lookup(Store *store, const char *sha256, int page,
-			   const char *engine, CoreTextSource *source,
-			   char **text, double *confidence);
+/* Fill PAGE (whose file has SHA256 and whose number is PAGE->page) from
+ * what ENGINE ("pdf_text..." or an OCR engine key) read of it before: text,
+ * source, confidence, words, seals (and stamped) and rotation. Returns TRUE
+ * when cached; FALSE when not, or on a read error, which only costs a
+ * re-read. */
+gboolean store_page_lookup(Store *store, const char *sha256, const char *engine,
+			   CorePage *page);
 
-/* Cache the text of a page; replaces an earlier row for the same key. */
-gboolean store_page_save(Store *store, const char *sha256, int page,
-			 const char *engine, CoreTextSource source,
-			 const char *text, double confidence, GError **error);
+/* Cache what ENGINE read of PAGE; replaces an earlier row for the same
+ * file, page and engine. */
+gboolean store_page_save(Store *store, const char *sha256, const char *engine,
+			 const CorePage *page, GError **error);
 
 typedef struct {
 	const char *path;   /* relative to the claim folder */

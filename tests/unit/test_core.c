@@ -22,6 +22,15 @@ test_normalize_width(void)
 }
 
 static void
+test_normalize_punctuation(void)
+{
+	check_norm("2025-06-01—2026-01-10", "2025-06-01-2026-01-10");
+	check_norm("桂工信企业〔2026〕92号", "桂工信企业[2026]92号");
+	check_norm("【系统名称】“智能质检”", "[系统名称]\"智能质检\"");
+	check_norm("张三・李四", "张三·李四");
+}
+
+static void
 test_normalize_spaces(void)
 {
 	/* Tesseract spaces out CJK; the words must join again. */
@@ -114,16 +123,46 @@ test_document_fields(void)
 	core_document_free(d);
 }
 
+/* A seal in the top-left corner of a page photographed sideways: once the
+ * page is turned upright, the box must still cover the same ink. */
+static void
+test_box_rotate(void)
+{
+	CoreBox b = {0.1, 0.2, 0.3, 0.1};
+	CoreBox r = b;
+
+	core_box_rotate(&r, 90);
+	/* Turning clockwise takes the left edge to the top. */
+	g_assert_cmpfloat_with_epsilon(r.x, 0.7, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.y, 0.1, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.w, 0.1, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.h, 0.3, 1e-9);
+	core_box_rotate(&r, 270);
+	g_assert_cmpfloat_with_epsilon(r.x, b.x, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.y, b.y, 1e-9);
+	core_box_rotate(&r, 180);
+	core_box_rotate(&r, 180);
+	g_assert_cmpfloat_with_epsilon(r.x, b.x, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.w, b.w, 1e-9);
+	r = b;
+	core_box_rotate(&r, 180);
+	g_assert_cmpfloat_with_epsilon(r.x, 0.6, 1e-9);
+	g_assert_cmpfloat_with_epsilon(r.y, 0.7, 1e-9);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/core/normalize/width", test_normalize_width);
 	g_test_add_func("/core/normalize/spaces", test_normalize_spaces);
+	g_test_add_func("/core/normalize/punctuation",
+			test_normalize_punctuation);
 	g_test_add_func("/core/normalize/invalid-utf8",
 			test_normalize_invalid_utf8);
 	g_test_add_func("/core/claim/parse", test_claim_parse);
 	g_test_add_func("/core/claim/errors", test_claim_errors);
 	g_test_add_func("/core/document/fields", test_document_fields);
+	g_test_add_func("/core/box/rotate", test_box_rotate);
 	return g_test_run();
 }

@@ -1,8 +1,9 @@
 /* test_ingest.c - unit tests of ingest/: kind sniffing, hashing, PDF text
- * layers and rendering, image headers and decoding (EXIF orientation,
- * TIFF frames), the errors for bad uploads, and the claim folder walk.
- * PDFs and PNGs are drawn here with cairo; the few other images come from
- * tests/data/ingest/ (recipe: make_images.c there). */
+ * layers (judged per page, words with boxes) and rendering at a resolution,
+ * image headers and decoding (EXIF orientation, TIFF frames, HEIC), seals,
+ * the errors for bad uploads, and the claim folder walk. PDFs and PNGs are
+ * drawn here with cairo; other images come from tests/data/ingest/ (recipes
+ * in its README). */
 #include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,6 +109,30 @@ draw_text(cairo_t *cr, const char *text, double x, double y)
 	cairo_move_to(cr, x, y);
 	pango_cairo_show_layout(cr, layout);
 	pango_font_description_free(font);
+	g_object_unref(layout);
+}
+
+/* TEXT in FONT and colour (R, G, B) with its top-left corner at (X, Y). As
+ * an outline (OUTLINE) it shows but stays out of the text layer, as seals
+ * do. */
+static void
+draw_text_as(cairo_t *cr, const char *font, double r, double g, double b,
+	     const char *text, double x, double y, gboolean outline)
+{
+	PangoLayout *layout = pango_cairo_create_layout(cr);
+	PangoFontDescription *desc = pango_font_description_from_string(font);
+
+	pango_layout_set_font_description(layout, desc);
+	pango_layout_set_text(layout, text, -1);
+	cairo_set_source_rgb(cr, r, g, b);
+	cairo_move_to(cr, x, y);
+	if (outline) {
+		pango_cairo_layout_path(cr, layout);
+		cairo_fill(cr);
+	} else {
+		pango_cairo_show_layout(cr, layout);
+	}
+	pango_font_description_free(desc);
 	g_object_unref(layout);
 }
 
@@ -307,26 +332,116 @@ test_sha256(void)
 	g_free(dir);
 }
 
-static gboolean
-usable(const char *text)
+/* The verdict on TEXT on a page without images; the score goes to
+ * *SCORE when that is not NULL. */
+static IngestLayerVerdict
+judge(const char *text, double *score)
 {
-	return ingest_text_is_usable(text);
+	IngestLayerVerdict verdict = INGEST_LAYER_TRUSTED;
+	double s = ingest_layer_score(text, 0.0, &verdict);
+
+	g_assert_cmpfloat(s, >=, 0.0);
+	g_assert_cmpfloat(s, <=, 1.0);
+	g_assert_true((s >= INGEST_LAYER_MIN_SCORE) ==
+		      (verdict == INGEST_LAYER_TRUSTED));
+	if (score != NULL)
+		*score = s;
+	return verdict;
 }
 
-static void
-test_text_usable(void)
+/* What a scanner's hidden OCR layer holds when it read GBK bytes as
+ * Latin-1: "ÐÂ½®..." for the Chinese CHINESE. Caller frees. */
+static char *
+mojibake(const char *chinese)
 {
-	g_assert_false(usable(NULL));
-	g_assert_false(usable(""));
-	g_assert_false(usable(" \n\t-- ,,。。 ／／ ...."));
-	/* 19 Han characters: one short. */
-	g_assert_false(usable("增值税电子普通发票发票号码开票日期购买"));
-	g_assert_true(usable("增值税电子普通发票发票号码开票日期购买方"));
-	g_assert_true(usable("Invoice No. 26452000000012345678"));
-	/* Broken bytes are skipped, not fatal. */
-	g_assert_true(usable("\xff\xfe"
-			     "abcdefghij\x80klmnopqrstuvwxyz"));
-	g_assert_false(usable("\xff\xfe\x80\xc3"));
+	char *gbk =
+	    g_convert(chinese, -1, "GB18030", "UTF-8", NULL, NULL, NULL);
+	char *out;
+
+	g_assert_nonnull(gbk);
+	out = g_convert(gbk, -1, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+	g_assert_nonnull(out);
+	g_free(gbk);
+	return out;
+}
+
+#define CLEAN_LAYER                                                            \
+	"成果验收单\n项目名称：智能质检云平台建设项目\n"  \
+	"需求企业（甲方）：广西桂鑫机械制造有限公司\n"    \
+	"合同金额：¥60,000.00 元（陆万元整）\n验收日期：2026-01-10\n"
+
+static void
+test_layer_score(void)
+{
+	char *junk = mojibake(CLEAN_LAYER CLEAN_LAYER);
+	GString *s = g_string_new(NULL);
+	double clean, bad;
+
+	g_assert_cmpint(judge(NULL, NULL), ==, INGEST_LAYER_NONE);
+	g_assert_cmpint(judge("", NULL), ==, INGEST_LAYER_NONE);
+	g_assert_cmpint(judge(" \n\t-- ,,。。 ／／ ....", NULL), ==,
+			INGEST_LAYER_NONE);
+	/* 19 Han characters: one short; 20 are enough. */
+	g_assert_cmpint(judge("增值税电子普通发票发票号码开票日期购买", NULL),
+			==, INGEST_LAYER_NONE);
+	g_assert_cmpint(judge("增值税电子普通发票发票号码开票日期购买方", NULL),
+			==, INGEST_LAYER_TRUSTED);
+	/* A stamped page number over a scan is not the page's text. */
+	g_assert_cmpint(judge("第 3 页 共 12 页", NULL), ==, INGEST_LAYER_NONE);
+
+	g_assert_cmpint(judge(CLEAN_LAYER, &clean), ==, INGEST_LAYER_TRUSTED);
+	g_assert_cmpfloat(clean, >, 0.95);
+	/* Tables of figures and dates are real text, not junk. */
+	g_assert_cmpint(judge("日期 产量 合格率\n2025-11-01 1280 99.2%\n"
+			      "2025-11-02 1315 99.4%\n2025-11-03 1296 98.9%\n",
+			      NULL),
+			==, INGEST_LAYER_TRUSTED);
+	/* Names with a middle dot, °C and × are Chinese text too. */
+	g_assert_cmpint(judge("操作员：阿卜杜·热合曼 温度 25°C 尺寸 "
+			      "300×200 毫米 检验合格 同意验收",
+			      NULL),
+			==, INGEST_LAYER_TRUSTED);
+
+	/* Junk layers: mojibake, replacement characters, private-use glyphs,
+	 * runs of one letter, Latin garbage where Chinese is expected. */
+	g_test_message("mojibake: %s", junk);
+	g_assert_cmpint(judge(junk, &bad), ==, INGEST_LAYER_GARBLED);
+	g_assert_cmpfloat(bad, <, 0.2);
+	for (int i = 0; i < 90; i++)
+		g_string_append(s, i % 3 ? "\xef\xbf\xbd" : "验");
+	g_assert_cmpint(judge(s->str, NULL), ==, INGEST_LAYER_GARBLED);
+	g_string_truncate(s, 0);
+	for (int i = 0; i < 60; i++)
+		g_string_append(s, i % 2 ? "\xee\x80\x81" : "收");
+	g_assert_cmpint(judge(s->str, NULL), ==, INGEST_LAYER_GARBLED);
+	g_assert_cmpint(judge("IIIIIIIIIIII llllllllll 验收 IIIIIIIIIIIII "
+			      "iiiiiiiiiii 合格 IIIIIIII",
+			      NULL),
+			==, INGEST_LAYER_GARBLED);
+	g_assert_cmpint(judge("~ i_ ~I JJ:iit-:ff:t !.&. E;@iJ rm3t J ~~~iiA "
+			      "fffiJJ l1I| !i;: Hl ltl iI",
+			      NULL),
+			==, INGEST_LAYER_GARBLED);
+	/* Broken bytes are counted against the layer, never fatal. */
+	g_assert_cmpint(judge("\xff\xfe\x80\xc3", NULL), ==, INGEST_LAYER_NONE);
+	g_assert_cmpint(judge("\xff\xfe\xff\xfe\x80\x80\x80\x80\x80\x80"
+			      "abcdefghij\x80klmnopqrst",
+			      NULL),
+			==, INGEST_LAYER_GARBLED);
+
+	/* Images: a clean page under a full-page image keeps its layer when
+	 * the layer is a page of text, not when it is one line. */
+	g_assert_cmpfloat(
+	    ingest_layer_score(CLEAN_LAYER CLEAN_LAYER, 1.0, NULL), >=,
+	    INGEST_LAYER_MIN_SCORE);
+	g_assert_cmpfloat(ingest_layer_score("广西制造业企业培优育强服务券"
+					     "成果验收单 GXFWQ-2026-000123",
+					     1.0, NULL),
+			  <, INGEST_LAYER_MIN_SCORE);
+	g_assert_cmpstr(ingest_layer_verdict_name(INGEST_LAYER_SCANNED), ==,
+			"scanned");
+	g_string_free(s, TRUE);
+	g_free(junk);
 }
 
 /* ---- PDF ------------------------------------------------------------- */
@@ -352,7 +467,11 @@ test_text_pdf(void)
 	g_assert_nonnull(strstr(flat, INVOICE_TITLE));
 	g_assert_nonnull(strstr(flat, INVOICE_NUMBER));
 	g_assert_nonnull(strstr(flat, "第2页"));
-	g_assert_true(usable(g_ptr_array_index(file->layer_text, 0)));
+	g_assert_cmpint(
+	    g_array_index(file->layer_verdict, IngestLayerVerdict, 0), ==,
+	    INGEST_LAYER_TRUSTED);
+	g_assert_cmpfloat(g_array_index(file->layer_score, double, 0), >=,
+			  INGEST_LAYER_MIN_SCORE);
 	g_free(flat);
 
 	image = ingest_page_render(file, 1, &error);
@@ -565,6 +684,255 @@ test_encrypted_pdf(void)
 	g_free(dir);
 }
 
+/* ---- text layers and words ------------------------------------------- */
+
+/* What a scanner puts in a PDF: a grey page with darker lines of "text". */
+static cairo_surface_t *
+make_scan_picture(void)
+{
+	cairo_surface_t *img =
+	    cairo_image_surface_create(CAIRO_FORMAT_RGB24, 120, 170);
+	cairo_t *cr = cairo_create(img);
+
+	cairo_set_source_rgb(cr, 0.93, 0.92, 0.90);
+	cairo_paint(cr);
+	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+	for (int y = 20; y < 150; y += 8) {
+		cairo_rectangle(cr, 14, y, 92 - (y % 24), 3);
+		cairo_fill(cr);
+	}
+	cairo_destroy(cr);
+	return img;
+}
+
+static void
+paint_scan(cairo_t *cr, cairo_surface_t *scan)
+{
+	cairo_save(cr);
+	cairo_scale(cr, A4_W / 120.0, A4_H / 170.0);
+	cairo_set_source_surface(cr, scan, 0, 0);
+	cairo_paint(cr);
+	cairo_restore(cr);
+}
+
+/* Three A4 pages: a scan with a scanner's mojibake OCR layer over it, a
+ * scan with one typed header line, and a clean Chinese text page. */
+static void
+write_layer_pdf(const char *path)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create(path, A4_W, A4_H);
+	cairo_surface_t *scan = make_scan_picture();
+	cairo_t *cr = cairo_create(s);
+	char *junk = mojibake(CLEAN_LAYER);
+	char **lines = g_strsplit(junk, "\n", -1);
+	const char *font = "Noto Sans CJK SC 11";
+
+	paint_scan(cr, scan);
+	for (int i = 0; lines[i] != NULL; i++)
+		draw_text_as(cr, font, 0, 0, 0, lines[i], 60, 60 + i * 30,
+			     FALSE);
+	cairo_show_page(cr);
+
+	paint_scan(cr, scan);
+	draw_text_as(cr, font, 0, 0, 0,
+		     "广西制造业企业培优育强服务券 成果验收单 "
+		     "服务券编号：GXFWQ-2026-000123",
+		     60, 30, FALSE);
+	cairo_show_page(cr);
+
+	draw_text_as(cr, font, 0, 0, 0, CLEAN_LAYER CLEAN_LAYER, 60, 60, FALSE);
+	cairo_show_page(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(s);
+	cairo_surface_destroy(scan);
+	g_strfreev(lines);
+	g_free(junk);
+}
+
+static void
+test_layer_pages(void)
+{
+	static const IngestLayerVerdict want[] = {
+	    INGEST_LAYER_GARBLED, INGEST_LAYER_SCANNED, INGEST_LAYER_TRUSTED};
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "layers.pdf");
+	IngestFile *file;
+	double score[3];
+
+	write_layer_pdf(abs);
+	file = ingest_file_read(abs, "layers.pdf");
+	g_assert_no_error(file->error);
+	g_assert_cmpint(file->n_pages, ==, 3);
+	g_assert_cmpuint(file->layer_score->len, ==, 3);
+	g_assert_cmpuint(file->layer_verdict->len, ==, 3);
+	g_assert_cmpuint(file->layer_words->len, ==, 3);
+	for (int i = 0; i < 3; i++) {
+		IngestLayerVerdict got =
+		    g_array_index(file->layer_verdict, IngestLayerVerdict, i);
+		const char *text = g_ptr_array_index(file->layer_text, i);
+		GArray *words = g_ptr_array_index(file->layer_words, i);
+
+		score[i] = g_array_index(file->layer_score, double, i);
+		g_test_message("page %d: %s %.3f", i + 1,
+			       ingest_layer_verdict_name(got), score[i]);
+		g_assert_cmpint(got, ==, want[i]);
+		/* Rejected pages are OCR'd: no text, no words from the
+		 * layer. */
+		g_assert_cmpint(*text != '\0', ==, got == INGEST_LAYER_TRUSTED);
+		g_assert_nonnull(words);
+		g_assert_cmpint(words->len > 0, ==,
+				got == INGEST_LAYER_TRUSTED);
+	}
+	g_assert_cmpfloat(score[0], <, score[1]);
+	g_assert_cmpfloat(score[1], <, INGEST_LAYER_MIN_SCORE);
+	g_assert_cmpfloat(score[2], >=, INGEST_LAYER_MIN_SCORE);
+	g_assert_nonnull(strstr(g_ptr_array_index(file->layer_text, 2),
+				"广西桂鑫机械制造有限公司"));
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(abs);
+	g_free(dir);
+}
+
+static const CoreWord *
+find_word(GArray *words, const char *text)
+{
+	for (guint i = 0; i < words->len; i++) {
+		const CoreWord *w = &g_array_index(words, CoreWord, i);
+
+		if (strcmp(w->text, text) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+/* write_text_pdf draws three lines from (72, 72) pt: the title, then
+ * "发票号码：" and the number. Pango sets "14" at 96 dpi: 18.7 pt glyphs on
+ * 27 pt lines. */
+static void
+test_layer_words(void)
+{
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "inv.pdf");
+	const CoreWord *title, *label, *number;
+	IngestFile *file;
+	GArray *words;
+
+	write_text_pdf(abs, 1);
+	file = ingest_file_read(abs, "inv.pdf");
+	g_assert_no_error(file->error);
+	words = g_ptr_array_index(file->layer_words, 0);
+	for (guint i = 0; i < words->len; i++) {
+		const CoreWord *w = &g_array_index(words, CoreWord, i);
+
+		g_test_message("%s %.3f %.3f %.3f %.3f", w->text, w->box.x,
+			       w->box.y, w->box.w, w->box.h);
+		g_assert_cmpfloat(w->confidence, ==, 1.0);
+	}
+	/* A run of Chinese on one line is one word; a colon ends it. */
+	title = find_word(words, INVOICE_TITLE);
+	label = find_word(words, "发票号码：");
+	number = find_word(words, INVOICE_NUMBER);
+	g_assert_nonnull(title);
+	g_assert_nonnull(label);
+	g_assert_nonnull(number);
+	g_assert_nonnull(find_word(words, "购买方名称："));
+	/* Where they were drawn: the left margin at 72 pt, the first line
+	 * from y = 72 pt, nine characters of 18.7 pt. */
+	g_assert_cmpfloat(ABS(title->box.x - 72 / A4_W), <, 0.005);
+	g_assert_cmpfloat(ABS(label->box.x - 72 / A4_W), <, 0.005);
+	g_assert_cmpfloat(ABS(title->box.y - 72 / A4_H), <, 0.005);
+	g_assert_cmpfloat(title->box.h, >, 15 / A4_H);
+	g_assert_cmpfloat(title->box.h, <, 30 / A4_H);
+	g_assert_cmpfloat(ABS(title->box.w - 9 * 18.7 / A4_W), <, 0.02);
+	/* The number: right of its label on the next line, 20 digits of
+	 * about half an em each. */
+	g_assert_cmpfloat(ABS(number->box.y - label->box.y), <, 0.005);
+	g_assert_cmpfloat(number->box.y, >=,
+			  title->box.y + title->box.h - 0.002);
+	g_assert_cmpfloat(number->box.x, >=,
+			  label->box.x + label->box.w - 0.002);
+	g_assert_cmpfloat(number->box.w, >, 20 * 8 / A4_W);
+	g_assert_cmpfloat(number->box.w, <, 20 * 12 / A4_W);
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(abs);
+	g_free(dir);
+}
+
+/* ---- rendering at a resolution ---------------------------------------- */
+
+static void
+test_render_at(void)
+{
+	char *dir = make_tmp();
+	char *pdf = path_in(dir, "t.pdf");
+	char *png = path_in(dir, "p.png");
+	char *jpg =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.jpg", NULL);
+	static const struct {
+		int dpi, w, h, got_dpi;
+	} jpeg_cases[] = {
+	    {100, 12, 8, 100}, /* decoded at 1/2 */
+	    {50, 6, 4, 50},    /* decoded at 1/4 */
+	    {150, 18, 12, 150},
+	    {600, 24, 16, 200}, /* never scaled up */
+	};
+	IngestFile *file;
+	IngestImage *image;
+	GError *error = NULL;
+
+	write_text_pdf(pdf, 1);
+	file = ingest_file_read(pdf, "t.pdf");
+	image = ingest_page_render_at(file, 1, INGEST_SEAL_DPI, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(image->dpi, ==, INGEST_SEAL_DPI);
+	g_assert_cmpint(image->width, ==, 496);
+	g_assert_cmpint(image->height, ==, 702);
+	ingest_image_free(image);
+	g_assert_null(ingest_page_render_at(file, 1, 0, &error));
+	g_assert_error(error, CORE_ERROR, CORE_ERROR_USAGE);
+	g_clear_error(&error);
+	ingest_file_free(file);
+
+	file = ingest_file_read(jpg, "tiny.jpg");
+	for (gsize i = 0; i < G_N_ELEMENTS(jpeg_cases); i++) {
+		image =
+		    ingest_page_render_at(file, 1, jpeg_cases[i].dpi, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(image->width, ==, jpeg_cases[i].w);
+		g_assert_cmpint(image->height, ==, jpeg_cases[i].h);
+		g_assert_cmpint(image->dpi, ==, jpeg_cases[i].got_dpi);
+		/* Still black on the left, white on the right. */
+		g_assert_cmpint(grey_at(image, 0, image->height / 2), <, 80);
+		g_assert_cmpint(
+		    grey_at(image, image->width - 1, image->height / 2), >,
+		    180);
+		ingest_image_free(image);
+	}
+	ingest_file_free(file);
+
+	/* A PNG says no resolution: 300 dpi, halved at 150. */
+	write_png(png, 120, 80);
+	file = ingest_file_read(png, "p.png");
+	image = ingest_page_render_at(file, 1, 150, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(image->width, ==, 60);
+	g_assert_cmpint(image->height, ==, 40);
+	g_assert_cmpint(image->dpi, ==, 150);
+	assert_rgb(image, 10, 20, 255, 0, 0);
+	assert_rgb(image, 55, 20, 0, 0, 0);
+	ingest_image_free(image);
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(pdf);
+	g_free(png);
+	g_free(jpg);
+	g_free(dir);
+}
+
 /* ---- images ---------------------------------------------------------- */
 
 static void
@@ -666,7 +1034,8 @@ test_jpeg_dpi(void)
 
 /* A phone photo of an A4 page, 3000x4000 pixels with no (or a 72 dpi)
  * resolution: read as an A4 page, about 342 dpi, so Tesseract judges the
- * text size right. */
+ * text size right - and as that is finer than OCR needs, it is scaled to
+ * INGEST_RENDER_DPI, still the size of an A4 page. */
 static void
 test_photo_dpi_guess(void)
 {
@@ -680,7 +1049,10 @@ test_photo_dpi_guess(void)
 	file = ingest_file_read(abs, "photo.png");
 	image = ingest_page_render(file, 1, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(image->dpi, ==, 342);
+	g_assert_cmpint(image->dpi, ==, INGEST_RENDER_DPI);
+	/* 4000 px at 342 dpi, 3509 at 300: an A4 page's 11.7 inches. */
+	g_assert_cmpint(ABS(image->height - 4000 * 300 / 342), <=, 2);
+	g_assert_cmpint(ABS(image->width - 3000 * 300 / 342), <=, 2);
 	ingest_image_free(image);
 	ingest_file_free(file);
 	remove_tree(dir);
@@ -799,7 +1171,7 @@ test_bad_files(void)
 	write_bytes(txt, "这是说明文字\n", strlen("这是说明文字\n"));
 	assert_read_fails(dir, "说明.txt", CORE_ERROR_UNSUPPORTED,
 			  "unsupported format: a text file (evidcheck reads "
-			  "PDF, JPEG, PNG, TIFF, WebP and BMP)");
+			  "PDF, JPEG, PNG, TIFF, WebP, BMP and HEIC)");
 	write_bytes(zip, "PK\x03\x04\x14\0\0\0", 8);
 	assert_read_fails(dir, "invoice.ofd", CORE_ERROR_UNSUPPORTED, "OFD");
 	write_bytes(jpeg, "\xff\xd8\xff\xe0\0\x10JFIF", 10);
@@ -818,6 +1190,386 @@ test_bad_files(void)
 	g_free(txt);
 	g_free(zip);
 	g_free(jpeg);
+	g_free(dir);
+}
+
+/* ---- seals ------------------------------------------------------------ */
+
+#define MM_X(mm, page_mm) ((mm) / (page_mm))
+
+/* The seals on page PAGE of the file NAME (in DIR, or the test data when
+ * DIR is NULL) looked at DPI. */
+static GArray *
+seals_of(const char *dir, const char *name, int page, int dpi)
+{
+	char *abs = dir != NULL ? path_in(dir, name)
+				: g_build_filename(EVIDCHECK_TEST_DATA,
+						   "ingest", name, NULL);
+	IngestFile *file = ingest_file_read(abs, name);
+	GArray *boxes = core_boxes_new();
+	IngestImage *image;
+	GError *error = NULL;
+	int n;
+
+	g_assert_no_error(file->error);
+	image = ingest_page_render_at(file, page, dpi, &error);
+	g_assert_no_error(error);
+	n = ingest_image_find_seals(image, boxes);
+	g_assert_cmpint(n, ==, (int)boxes->len);
+	for (guint i = 0; i < boxes->len; i++) {
+		const CoreBox *b = &g_array_index(boxes, CoreBox, i);
+
+		g_test_message("%s#%d at %d dpi: seal %.3f %.3f %.3f %.3f",
+			       name, page, image->dpi, b->x, b->y, b->w, b->h);
+		g_assert_cmpfloat(b->x, >=, 0);
+		g_assert_cmpfloat(b->y, >=, 0);
+		g_assert_cmpfloat(b->x + b->w, <=, 1.0);
+		g_assert_cmpfloat(b->y + b->h, <=, 1.0);
+	}
+	ingest_image_free(image);
+	ingest_file_free(file);
+	g_free(abs);
+	return boxes;
+}
+
+/* Box I of BOXES is a seal of W_MM x H_MM centred at (CX_MM, CY_MM) on a
+ * page of PAGE_W x PAGE_H mm, within TOL_MM (hand-stamped: the generator
+ * moves seals by up to 1.5 mm). CY_MM < 0: not checked. */
+static void
+assert_seal(GArray *boxes, guint i, double cx_mm, double cy_mm, double w_mm,
+	    double h_mm, double page_w, double page_h, double tol_mm)
+{
+	const CoreBox *b = &g_array_index(boxes, CoreBox, i);
+
+	g_assert_cmpfloat(ABS(b->x + b->w / 2 - cx_mm / page_w), <,
+			  tol_mm / page_w);
+	if (cy_mm >= 0)
+		g_assert_cmpfloat(ABS(b->y + b->h / 2 - cy_mm / page_h), <,
+				  tol_mm / page_h);
+	g_assert_cmpfloat(ABS(b->w - w_mm / page_w), <, 4 / page_w);
+	g_assert_cmpfloat(ABS(b->h - h_mm / page_h), <, 4 / page_h);
+}
+
+/* seal_acceptance.jpg: the generator's scanned acceptance form (72 dpi,
+ * see README). Its one 40 mm company seal is stamped at 153 mm from the
+ * left (x1 - 82 + 45 mm, with 20 mm margins) on the signature block, at
+ * about 207 mm from the top where the form's rows end. */
+static void
+test_seals_acceptance_form(void)
+{
+	GArray *boxes;
+
+	boxes = seals_of(NULL, "seal_acceptance.jpg", 1, INGEST_SEAL_DPI);
+	g_assert_cmpuint(boxes->len, ==, 1);
+	assert_seal(boxes, 0, 153, 207, 40, 40, 210, 297, 5);
+	g_array_unref(boxes);
+	/* The same at the scan's own 72 dpi. */
+	boxes = seals_of(NULL, "seal_acceptance.jpg", 1, INGEST_RENDER_DPI);
+	g_assert_cmpuint(boxes->len, ==, 1);
+	assert_seal(boxes, 0, 153, 207, 40, 40, 210, 297, 5);
+	g_array_unref(boxes);
+
+	boxes = seals_of(NULL, "noseal_acceptance.jpg", 1, INGEST_SEAL_DPI);
+	g_assert_cmpuint(boxes->len, ==, 0);
+	g_array_unref(boxes);
+}
+
+/* seal_midterm_p2.jpg: page 2 of the mid-term report, signed by both
+ * parties: two 40 mm seals side by side, 28 mm into each half of the
+ * 160 mm text width (25 mm margins): at 53 and 137 mm. */
+static void
+test_seals_two(void)
+{
+	GArray *boxes = seals_of(NULL, "seal_midterm_p2.jpg", 1, 60);
+	const CoreBox *a, *b;
+
+	g_assert_cmpuint(boxes->len, ==, 2);
+	a = &g_array_index(boxes, CoreBox, 0);
+	b = &g_array_index(boxes, CoreBox, 1);
+	/* Top to bottom; these two are level, so either may come first. */
+	g_assert_cmpfloat(a->y, <=, b->y);
+	g_assert_cmpfloat(ABS(a->y - b->y), <, 5 / 297.0);
+	assert_seal(boxes, a->x < b->x ? 0 : 1, 53, -1, 40, 40, 210, 297, 5);
+	assert_seal(boxes, a->x < b->x ? 1 : 0, 137, -1, 40, 40, 210, 297, 5);
+	g_array_unref(boxes);
+}
+
+#define INV_W_MM 241.0
+#define INV_H_MM 140.0
+#define MM(v)	 ((v)*72.0 / 25.4)
+
+/* The brown-red print of a VAT e-invoice, (156, 74, 42): title, frame,
+ * table rules and labels, with the values in black. */
+static void
+draw_invoice_form(cairo_t *cr)
+{
+	static const char *const heads[] = {"项目名称",	   "规格型号", "单 位",
+					    "数 量",	   "单 价",    "金 额",
+					    "税率/征收率", "税 额"};
+	const char *ink = "Noto Serif CJK SC 9.5";
+
+	draw_text_as(cr, "Noto Serif CJK SC Bold 18", 0.61, 0.29, 0.16,
+		     "电子发票（增值税专用发票）", MM(70), MM(8), FALSE);
+	cairo_set_source_rgb(cr, 0.61, 0.29, 0.16);
+	cairo_set_line_width(cr, 1.2);
+	cairo_move_to(cr, MM(80), MM(19));
+	cairo_line_to(cr, MM(160), MM(19));
+	cairo_move_to(cr, MM(80), MM(20));
+	cairo_line_to(cr, MM(160), MM(20));
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.8);
+	cairo_rectangle(cr, MM(10), MM(28), MM(221), MM(98));
+	for (int i = 1; i < 5; i++) {
+		cairo_move_to(cr, MM(10), MM(28 + i * 19.6));
+		cairo_line_to(cr, MM(231), MM(28 + i * 19.6));
+	}
+	cairo_move_to(cr, MM(120), MM(28));
+	cairo_line_to(cr, MM(120), MM(47.6));
+	cairo_stroke(cr);
+	draw_text_as(cr, ink, 0.61, 0.29, 0.16, "购买方信息  名称：", MM(12),
+		     MM(32), FALSE);
+	draw_text_as(cr, ink, 0.61, 0.29, 0.16, "销售方信息  名称：", MM(122),
+		     MM(32), FALSE);
+	for (gsize i = 0; i < G_N_ELEMENTS(heads); i++)
+		draw_text_as(cr, ink, 0.61, 0.29, 0.16, heads[i],
+			     MM(14 + i * 27), MM(50), FALSE);
+	draw_text_as(cr, ink, 0.61, 0.29, 0.16,
+		     "价税合计（大写）        （小写）", MM(12), MM(108),
+		     FALSE);
+	draw_text_as(cr, "Noto Serif CJK SC 10.5", 0, 0, 0,
+		     "广西桂鑫机械制造有限公司", MM(45), MM(32), FALSE);
+	draw_text_as(cr, "Noto Serif CJK SC 10.5", 0, 0, 0,
+		     "南宁智联科技有限公司", MM(155), MM(32), FALSE);
+	draw_text_as(cr, "Noto Serif CJK SC 10.5", 0, 0, 0,
+		     "*信息技术服务*软件开发服务   项   1   56603.77   "
+		     "56603.77   6%   3396.23",
+		     MM(14), MM(58), FALSE);
+	draw_text_as(cr, "Noto Serif CJK SC 10.5", 0, 0, 0,
+		     "陆万元整                ¥60000.00", MM(50), MM(108),
+		     FALSE);
+}
+
+/* The oval 发票专用章, 40 x 28 mm, centred at (CX, CY) mm: a red ring
+ * and lettering as outlines, ink multiplied over the print below. */
+static void
+draw_invoice_seal(cairo_t *cr, double cx, double cy)
+{
+	cairo_save(cr);
+	cairo_new_path(cr);
+	cairo_translate(cr, MM(cx), MM(cy));
+	cairo_set_operator(cr, CAIRO_OPERATOR_MULTIPLY);
+	cairo_save(cr);
+	cairo_scale(cr, 1.0, 28.0 / 40.0);
+	cairo_arc(cr, 0, 0, MM(20) - 1.2, 0, 2 * G_PI);
+	cairo_restore(cr);
+	cairo_set_source_rgba(cr, 0.84, 0.10, 0.12, 0.86);
+	cairo_set_line_width(cr, 2.4);
+	cairo_stroke(cr);
+	/* Pango sizes are at 96 dpi: "6.5" is 8.7 pt. */
+	draw_text_as(cr, "Noto Serif CJK SC Bold 6.5", 0.84, 0.10, 0.12,
+		     "南宁智联科技有限公司", -MM(15), -MM(10), TRUE);
+	draw_text_as(cr, "Noto Sans CJK SC Bold 6", 0.84, 0.10, 0.12,
+		     "91450100MA5N65432Y", -MM(14), -MM(3), TRUE);
+	draw_text_as(cr, "Noto Serif CJK SC Bold 7", 0.84, 0.10, 0.12,
+		     "发票专用章", -MM(8), MM(4), TRUE);
+	cairo_restore(cr);
+}
+
+/* Red that is not a seal: a bank's 14 mm logo (a ring round 工) with its
+ * red name, a red table header band with white text, and a red rule. */
+static void
+draw_red_things(cairo_t *cr)
+{
+	double cx = MM(20), cy = MM(16), r = MM(7);
+
+	cairo_set_source_rgb(cr, 0.78, 0, 0.04);
+	cairo_set_line_width(cr, r * 0.22);
+	cairo_arc(cr, cx, cy, r * 0.89, 0, 2 * G_PI);
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, r * 0.2);
+	cairo_rectangle(cr, cx - r * 0.42, cy - r * 0.42, r * 0.84, r * 0.84);
+	cairo_stroke(cr);
+	cairo_rectangle(cr, cx - r * 0.42, cy - r * 0.10, r * 0.84, r * 0.2);
+	cairo_rectangle(cr, cx - r * 0.1, cy - r * 0.9, r * 0.2, r * 0.5);
+	cairo_rectangle(cr, cx - r * 0.1, cy + r * 0.4, r * 0.2, r * 0.5);
+	cairo_fill(cr);
+	draw_text_as(cr, "Noto Serif CJK SC Bold 17", 0.78, 0, 0.04,
+		     "中国工商银行", MM(30), MM(10.5), FALSE);
+	cairo_rectangle(cr, MM(10), MM(40), MM(221), MM(9));
+	cairo_fill(cr);
+	draw_text_as(cr, "Noto Sans CJK SC Bold 11", 1, 1, 1,
+		     "序号    项目    金额    备注", MM(20), MM(41), FALSE);
+	cairo_set_source_rgb(cr, 0.78, 0, 0.04);
+	cairo_rectangle(cr, MM(10), MM(120), MM(221), MM(0.8));
+	cairo_fill(cr);
+}
+
+/* invoice.pdf, 241 x 140 mm like the tax bureau's: page 1 the bare form,
+ * page 2 the same with the seller's seal at (198, 110) mm, page 3 red
+ * things that are not seals. */
+static void
+write_invoice_pdf(const char *path)
+{
+	cairo_surface_t *s =
+	    cairo_pdf_surface_create(path, MM(INV_W_MM), MM(INV_H_MM));
+	cairo_t *cr = cairo_create(s);
+
+	draw_invoice_form(cr);
+	cairo_show_page(cr);
+	draw_invoice_form(cr);
+	draw_invoice_seal(cr, 198, 110);
+	cairo_show_page(cr);
+	draw_red_things(cr);
+	cairo_show_page(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	g_assert_cmpint(cairo_surface_status(s), ==, CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(s);
+}
+
+static void
+test_seals_invoice(void)
+{
+	static const int dpis[] = {INGEST_SEAL_DPI, 150, INGEST_RENDER_DPI};
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "invoice.pdf");
+
+	write_invoice_pdf(abs);
+	for (gsize i = 0; i < G_N_ELEMENTS(dpis); i++) {
+		GArray *boxes = seals_of(dir, "invoice.pdf", 1, dpis[i]);
+
+		/* The brown-red form is not a seal. */
+		g_assert_cmpuint(boxes->len, ==, 0);
+		g_array_unref(boxes);
+		boxes = seals_of(dir, "invoice.pdf", 2, dpis[i]);
+		g_assert_cmpuint(boxes->len, ==, 1);
+		assert_seal(boxes, 0, 198, 110, 40, 28, INV_W_MM, INV_H_MM, 2);
+		g_array_unref(boxes);
+		boxes = seals_of(dir, "invoice.pdf", 3, dpis[i]);
+		g_assert_cmpuint(boxes->len, ==, 0);
+		g_array_unref(boxes);
+	}
+	remove_tree(dir);
+	g_free(abs);
+	g_free(dir);
+}
+
+/* ---- HEIC ------------------------------------------------------------- */
+
+static void
+assert_rgb_near(const IngestImage *image, int x, int y, int r, int g, int b)
+{
+	const guint8 *p = pixel(image, x, y);
+
+	/* HEVC is lossy: near, not equal. */
+	g_assert_cmpint(image->channels, ==, 3);
+	g_assert_cmpint(ABS(p[0] - r), <=, 32);
+	g_assert_cmpint(ABS(p[1] - g), <=, 32);
+	g_assert_cmpint(ABS(p[2] - b), <=, 32);
+}
+
+/* tiny.heic: 64 x 48, red left half, white, black right quarter, as
+ * heif-enc writes it; tiny_rot.heic: the same with an irot property that
+ * turns it a quarter clockwise, as an iPhone stores a portrait photo. */
+static void
+test_heic(void)
+{
+	char *dir = make_tmp();
+	char *plain = path_in(dir, "IMG_0001.HEIC");
+	char *turned = path_in(dir, "IMG_0002.HEIC");
+	IngestFile *file;
+	IngestImage *image;
+	GError *error = NULL;
+
+	g_assert_cmpint(sniff("\0\0\0\x18"
+			      "ftypheic",
+			      12),
+			==, INGEST_KIND_HEIC);
+	g_assert_cmpint(sniff("\0\0\0\x18"
+			      "ftypmif1",
+			      12),
+			==, INGEST_KIND_HEIC);
+	g_assert_cmpint(sniff("\0\0\0\x18"
+			      "ftypisom",
+			      12),
+			==, INGEST_KIND_UNKNOWN);
+	g_assert_cmpstr(ingest_kind_name(INGEST_KIND_HEIC), ==, "heic");
+
+	copy_test_data("tiny.heic", plain);
+	file = ingest_file_read(plain, "IMG_0001.HEIC");
+	g_assert_no_error(file->error);
+	g_assert_cmpint(file->kind, ==, INGEST_KIND_HEIC);
+	g_assert_cmpint(file->n_pages, ==, 1);
+	g_assert_null(file->layer_text);
+	image = ingest_page_render(file, 1, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(image->width, ==, 64);
+	g_assert_cmpint(image->height, ==, 48);
+	/* HEIF has no resolution: a small picture is taken at 300 dpi. */
+	g_assert_cmpint(image->dpi, ==, 300);
+	assert_rgb_near(image, 8, 24, 255, 0, 0);
+	assert_rgb_near(image, 40, 24, 255, 255, 255);
+	assert_rgb_near(image, 60, 24, 0, 0, 0);
+	ingest_image_free(image);
+	image = ingest_page_render_at(file, 1, 150, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(image->width, ==, 32);
+	g_assert_cmpint(image->height, ==, 24);
+	ingest_image_free(image);
+	ingest_file_free(file);
+
+	copy_test_data("tiny_rot.heic", turned);
+	file = ingest_file_read(turned, "IMG_0002.HEIC");
+	g_assert_no_error(file->error);
+	image = ingest_page_render(file, 1, &error);
+	g_assert_no_error(error);
+	/* Upright: the red half on top, the black quarter at the bottom. */
+	g_assert_cmpint(image->width, ==, 48);
+	g_assert_cmpint(image->height, ==, 64);
+	assert_rgb_near(image, 24, 8, 255, 0, 0);
+	assert_rgb_near(image, 24, 40, 255, 255, 255);
+	assert_rgb_near(image, 24, 60, 0, 0, 0);
+	ingest_image_free(image);
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(plain);
+	g_free(turned);
+	g_free(dir);
+}
+
+/* A HEIC whose image boxes (ispe) claim 20000 x 20000 pixels is refused
+ * before decoding; a cut one is damaged. */
+static void
+test_heic_bad(void)
+{
+	char *src =
+	    g_build_filename(EVIDCHECK_TEST_DATA, "ingest", "tiny.heic", NULL);
+	char *dir = make_tmp();
+	char *huge = path_in(dir, "huge.heic");
+	char *cut = path_in(dir, "cut.heic");
+	GBytes *bytes = read_bytes(src);
+	gsize len = g_bytes_get_size(bytes);
+	guint8 *data = g_memdup2(g_bytes_get_data(bytes, NULL), len);
+	int patched = 0;
+
+	/* ispe: size, "ispe", version and flags, width, height (32 bits). */
+	for (gsize i = 0; i + 16 <= len; i++) {
+		if (memcmp(data + i, "ispe", 4) != 0)
+			continue;
+		memcpy(data + i + 8, "\0\0\x4e\x20\0\0\x4e\x20", 8);
+		patched++;
+	}
+	g_assert_cmpint(patched, >, 0);
+	write_bytes(huge, data, len);
+	assert_read_fails(dir, "huge.heic", CORE_ERROR_LIMIT, "20000x20000");
+	write_bytes(cut, g_bytes_get_data(bytes, NULL), 200);
+	assert_read_fails(dir, "cut.heic", CORE_ERROR_FORMAT, "damaged HEIC");
+	g_bytes_unref(bytes);
+	g_free(data);
+	remove_tree(dir);
+	g_free(huge);
+	g_free(cut);
+	g_free(src);
 	g_free(dir);
 }
 
@@ -985,7 +1737,10 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ingest/sniff", test_sniff);
 	g_test_add_func("/ingest/sha256", test_sha256);
-	g_test_add_func("/ingest/text-usable", test_text_usable);
+	g_test_add_func("/ingest/layer/score", test_layer_score);
+	g_test_add_func("/ingest/layer/pages", test_layer_pages);
+	g_test_add_func("/ingest/layer/words", test_layer_words);
+	g_test_add_func("/ingest/render-at", test_render_at);
 	g_test_add_func("/ingest/pdf/text", test_text_pdf);
 	g_test_add_func("/ingest/pdf/image-only", test_image_pdf);
 	g_test_add_func("/ingest/pdf/render-limits", test_pdf_render_limits);
@@ -1000,6 +1755,12 @@ main(int argc, char **argv)
 			test_jpeg_exif_orientation);
 	g_test_add_func("/ingest/image/tiff-frames", test_tiff_frames);
 	g_test_add_func("/ingest/image/over-limit", test_image_over_limit);
+	g_test_add_func("/ingest/image/heic", test_heic);
+	g_test_add_func("/ingest/image/heic-bad", test_heic_bad);
+	g_test_add_func("/ingest/seals/acceptance-form",
+			test_seals_acceptance_form);
+	g_test_add_func("/ingest/seals/two", test_seals_two);
+	g_test_add_func("/ingest/seals/invoice", test_seals_invoice);
 	g_test_add_func("/ingest/bad-files", test_bad_files);
 	g_test_add_func("/ingest/walk", test_walk);
 	g_test_add_func("/ingest/walk-errors", test_walk_errors);

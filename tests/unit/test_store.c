@@ -38,38 +38,117 @@ teardown(Fixture *f, gconstpointer data)
 static const char sha[] =
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
+static CorePage *
+sample_page(void)
+{
+	CorePage *p = core_page_new("证书/cert.jpg", 1);
+	CoreWord w = {
+	    g_strdup("软著登字第5439203号"), {0.1, 0.2, 0.5, 0.03}, 0.91};
+	CoreBox seal = {0.6, 0.7, 0.2, 0.14};
+
+	core_page_set_text(p, "发票号码 123", CORE_TEXT_OCR, 0.87);
+	g_array_append_val(p->words, w);
+	g_array_append_val(p->seals, seal);
+	p->stamped = 1;
+	p->rotation = 90;
+	return p;
+}
+
 static void
 test_page_cache_survives_reopen(Fixture *f, gconstpointer data)
 {
 	GError *error = NULL;
 	Store *s = store_open(f->path, &error);
-	CoreTextSource source;
-	char *text = NULL;
-	double conf = 0;
+	CorePage *saved = sample_page();
+	CorePage *got = core_page_new("证书/cert.jpg", 1);
+	CorePage *other = core_page_new("证书/cert.jpg", 2);
+	const CoreWord *w;
 
 	(void)data;
 	g_assert_no_error(error);
 	g_assert_true(store_file_save(s, sha, 3, "jpeg", 1, &error));
-	g_assert_true(store_page_save(s, sha, 1, "tess-A", CORE_TEXT_OCR,
-				      "发票号码 123", 0.87, &error));
+	g_assert_true(store_page_save(s, sha, "tess-A", saved, &error));
 	g_assert_no_error(error);
 	store_close(s);
 
 	s = store_open(f->path, &error);
 	g_assert_no_error(error);
-	g_assert_true(
-	    store_page_lookup(s, sha, 1, "tess-A", &source, &text, &conf));
-	g_assert_cmpstr(text, ==, "发票号码 123");
-	g_assert_cmpint(source, ==, CORE_TEXT_OCR);
-	g_assert_cmpfloat_with_epsilon(conf, 0.87, 1e-9);
-	g_free(text);
-	/* Another engine setting must not see the old text. */
-	g_assert_false(
-	    store_page_lookup(s, sha, 1, "tess-B", &source, &text, &conf));
-	g_assert_false(
-	    store_page_lookup(s, sha, 2, "tess-A", &source, &text, &conf));
+	g_assert_true(store_page_lookup(s, sha, "tess-A", got));
+	g_assert_cmpstr(got->text, ==, "发票号码 123");
+	g_assert_cmpint(got->source, ==, CORE_TEXT_OCR);
+	g_assert_cmpfloat_with_epsilon(got->confidence, 0.87, 1e-9);
+	g_assert_cmpint(got->rotation, ==, 90);
+	g_assert_cmpint(got->stamped, ==, 1);
+	g_assert_cmpuint(got->seals->len, ==, 1);
+	g_assert_cmpfloat_with_epsilon(g_array_index(got->seals, CoreBox, 0).y,
+				       0.7, 1e-4);
+	g_assert_cmpuint(got->words->len, ==, 1);
+	w = &g_array_index(got->words, CoreWord, 0);
+	g_assert_cmpstr(w->text, ==, "软著登字第5439203号");
+	g_assert_cmpfloat_with_epsilon(w->box.w, 0.5, 1e-4);
+	g_assert_cmpfloat_with_epsilon(w->confidence, 0.91, 1e-4);
+	/* Another engine setting, or another page, is not the cached one. */
+	g_assert_false(store_page_lookup(s, sha, "tess-B", got));
+	g_assert_false(store_page_lookup(s, sha, "tess-A", other));
 	g_assert_cmpint(store_page_count(s, sha, "tess-A"), ==, 1);
 	store_close(s);
+	core_page_free(saved);
+	core_page_free(got);
+	core_page_free(other);
+}
+
+/* A store written by the first release (schema version 1) is brought to
+ * the current version and keeps its cached text. */
+static void
+test_migration_keeps_pages(Fixture *f, gconstpointer data)
+{
+	char *src = g_path_get_dirname(EVIDCHECK_RULES_DIR);
+	char *schema_path = g_build_filename(src, "store", "schema.sql", NULL);
+	char *schema = NULL;
+	char *dir = g_path_get_dirname(f->path);
+	sqlite3 *db = NULL;
+	GError *error = NULL;
+	CorePage *page = core_page_new("a.jpg", 1);
+	Store *s;
+	sqlite3_stmt *st = NULL;
+
+	(void)data;
+	g_assert_true(g_file_get_contents(schema_path, &schema, NULL, NULL));
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	g_assert_cmpint(sqlite3_open(f->path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, schema, NULL, NULL, NULL), ==,
+			SQLITE_OK);
+	g_assert_cmpint(
+	    sqlite3_exec(db,
+			 "PRAGMA user_version = 1;"
+			 "INSERT INTO file VALUES('abc', 1, 'jpeg', 1);"
+			 "INSERT INTO page VALUES('abc', 1, 'tess-A', 'ocr', "
+			 "'旧的文字', 0.5);",
+			 NULL, NULL, NULL),
+	    ==, SQLITE_OK);
+	sqlite3_close(db);
+
+	s = store_open(f->path, &error);
+	g_assert_no_error(error);
+	g_assert_true(store_page_lookup(s, "abc", "tess-A", page));
+	g_assert_cmpstr(page->text, ==, "旧的文字");
+	g_assert_cmpuint(page->words->len, ==, 0);
+	g_assert_cmpint(page->stamped, ==, 0);
+	store_close(s);
+
+	g_assert_cmpint(sqlite3_open(f->path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), ==,
+	    SQLITE_OK);
+	g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+	g_assert_cmpint(sqlite3_column_int(st, 0), ==, STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	core_page_free(page);
+	g_free(schema);
+	g_free(schema_path);
+	g_free(src);
+	g_free(dir);
 }
 
 static void
@@ -145,6 +224,8 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/store/page-cache", Fixture, NULL, setup,
 		   test_page_cache_survives_reopen, teardown);
+	g_test_add("/store/migration", Fixture, NULL, setup,
+		   test_migration_keeps_pages, teardown);
 	g_test_add("/store/newer-schema", Fixture, NULL, setup,
 		   test_newer_schema_refused, teardown);
 	g_test_add("/store/scan", Fixture, NULL, setup, test_scan_saved_whole,

@@ -1,6 +1,7 @@
 /* make_images.c - recipe for the tiny images test_ingest.c reads: a 24x16
- * picture whose left third is black, as JPEG, WebP and BMP, and a two-frame
- * TIFF (24x16 and 30x12). Deterministic; rebuild with
+ * picture whose left third is black, as JPEG, WebP and BMP, a two-frame
+ * TIFF (24x16 and 30x12), and heic_src.png (64x48: red left half, white,
+ * black right quarter) that make_heic.sh turns into tiny.heic. Rebuild with
  *   gcc make_images.c $(pkg-config --cflags --libs lept) && ./a.out */
 #include <allheaders.h>
 
@@ -12,6 +13,21 @@ make_frame(int w, int h)
 	pixSetAllArbitrary(pix, 0xffffff00);
 	pixRasterop(pix, 0, 0, w / 3, h, PIX_CLR, NULL, 0, 0);
 	pixSetResolution(pix, 200, 200);
+	return pix;
+}
+
+/* Red left half, white, black right quarter: colours that survive HEVC
+ * and show which way the picture was turned. */
+static PIX *
+make_heic_source(void)
+{
+	PIX *pix = pixCreate(64, 48, 32);
+	BOX *left = boxCreate(0, 0, 32, 48);
+
+	pixSetAllArbitrary(pix, 0xffffff00);
+	pixSetInRectArbitrary(pix, left, 0xff000000);
+	pixRasterop(pix, 48, 0, 16, 48, PIX_CLR, NULL, 0, 0);
+	boxDestroy(&left);
 	return pix;
 }
 
@@ -28,6 +44,9 @@ main(void)
 	pixaAddPix(pixa, a, L_COPY);
 	pixaAddPix(pixa, b, L_COPY);
 	pixaWriteMultipageTiff("tiny2.tif", pixa);
+	pixDestroy(&a);
+	a = make_heic_source();
+	pixWrite("heic_src.png", a, IFF_PNG);
 	pixaDestroy(&pixa);
 	pixDestroy(&a);
 	pixDestroy(&b);

@@ -1,0 +1,31 @@
+/* ocr_int.h - private to ocr/: the Leptonica work on a page image before
+ * Tesseract sees it (image.c), shared with the Tesseract border (ocr.c).
+ * Pix never leave this module. */
+#ifndef EVIDCHECK_OCR_INT_H
+#define EVIDCHECK_OCR_INT_H
+
+#include <allheaders.h>
+
+#include "ocr/ocr.h"
+
+/* IMAGE (already checked) as a new 8-bit grey Pix at its dpi, with red
+ * seal ink lifted out so the text under a seal reads. NULL when out of
+ * memory. Caller owns (pixDestroy). */
+PIX *ocr_image_grey(const IngestImage *image);
+
+/* Measure how far the text lines of GREY are tilted. When they are tilted
+ * enough to matter and Leptonica is confident, replace *GREY by a levelled
+ * copy of the same size and return the degrees it was turned clockwise;
+ * else leave it and return 0. */
+double ocr_image_level(PIX **grey);
+
+/* Replace *GREY by itself turned clockwise by DEGREES (90, 180 or 270; 0
+ * leaves it). FALSE, with *GREY unchanged, when out of memory. */
+gboolean ocr_image_turn(PIX **grey, int degrees);
+
+/* GREY at no more than MAX_DPI given that it is at DPI: a new smaller
+ * copy, or a new reference to GREY itself. Caller owns (pixDestroy).
+ * NULL when out of memory. */
+PIX *ocr_image_at_most(PIX *grey, int dpi, int max_dpi);
+
+#endif

@@ -1,0 +1,222 @@
+/* pages.c - the page cache: what was read from each page of each file, by
+ * content hash and engine, so an unchanged file is never rendered or OCR'd
+ * again. Words and seals are kept as compact JSON arrays. */
+#include <json-glib/json-glib.h>
+
+#include "store/store_int.h"
+
+/* Four decimals of a page fraction are a tenth of a pixel at 300 dpi. */
+static double
+round4(double v)
+{
+	return (double)(gint64)(v * 10000 + (v < 0 ? -0.5 : 0.5)) / 10000;
+}
+
+static void
+add_box(JsonArray *a, const CoreBox *b)
+{
+	json_array_add_double_element(a, round4(b->x));
+	json_array_add_double_element(a, round4(b->y));
+	json_array_add_double_element(a, round4(b->w));
+	json_array_add_double_element(a, round4(b->h));
+}
+
+static char *
+to_json(JsonArray *arr)
+{
+	JsonNode *root = json_node_new(JSON_NODE_ARRAY);
+	JsonGenerator *gen = json_generator_new();
+	char *out;
+
+	json_node_take_array(root, arr);
+	json_generator_set_root(gen, root);
+	out = json_generator_to_data(gen, NULL);
+	json_node_unref(root);
+	g_object_unref(gen);
+	return out;
+}
+
+/* [[text, x, y, w, h, confidence], ...] */
+static char *
+words_json(GArray *words)
+{
+	JsonArray *arr = json_array_new();
+
+	for (guint i = 0; i < words->len; i++) {
+		const CoreWord *w = &g_array_index(words, CoreWord, i);
+		JsonArray *one = json_array_new();
+
+		json_array_add_string_element(one, w->text);
+		add_box(one, &w->box);
+		json_array_add_double_element(one, round4(w->confidence));
+		json_array_add_array_element(arr, one);
+	}
+	return to_json(arr);
+}
+
+/* [[x, y, w, h], ...] */
+static char *
+seals_json(GArray *seals)
+{
+	JsonArray *arr = json_array_new();
+
+	for (guint i = 0; i < seals->len; i++) {
+		JsonArray *one = json_array_new();
+
+		add_box(one, &g_array_index(seals, CoreBox, i));
+		json_array_add_array_element(arr, one);
+	}
+	return to_json(arr);
+}
+
+static JsonArray *
+parse_array(JsonParser *p, const char *json)
+{
+	JsonNode *root;
+
+	if (json == NULL || !json_parser_load_from_data(p, json, -1, NULL))
+		return NULL;
+	root = json_parser_get_root(p);
+	return root != NULL && JSON_NODE_HOLDS_ARRAY(root)
+		   ? json_node_get_array(root)
+		   : NULL;
+}
+
+/* Reads a box from ONE at OFFSET; FALSE when the row is not ours. */
+static gboolean
+read_box(JsonArray *one, guint offset, CoreBox *b)
+{
+	if (json_array_get_length(one) < offset + 4)
+		return FALSE;
+	b->x = json_array_get_double_element(one, offset);
+	b->y = json_array_get_double_element(one, offset + 1);
+	b->w = json_array_get_double_element(one, offset + 2);
+	b->h = json_array_get_double_element(one, offset + 3);
+	return TRUE;
+}
+
+static void
+words_from_json(GArray *words, const char *json)
+{
+	JsonParser *p = json_parser_new_immutable();
+	JsonArray *arr = parse_array(p, json);
+
+	for (guint i = 0; arr != NULL && i < json_array_get_length(arr); i++) {
+		JsonArray *one = json_array_get_array_element(arr, i);
+		CoreWord w = {0};
+
+		if (one == NULL || json_array_get_length(one) != 6 ||
+		    !read_box(one, 1, &w.box))
+			continue;
+		w.text = g_strdup(json_array_get_string_element(one, 0));
+		w.confidence = json_array_get_double_element(one, 5);
+		g_array_append_val(words, w);
+	}
+	g_object_unref(p);
+}
+
+static void
+seals_from_json(GArray *seals, const char *json)
+{
+	JsonParser *p = json_parser_new_immutable();
+	JsonArray *arr = parse_array(p, json);
+
+	for (guint i = 0; arr != NULL && i < json_array_get_length(arr); i++) {
+		JsonArray *one = json_array_get_array_element(arr, i);
+		CoreBox b;
+
+		if (one != NULL && read_box(one, 0, &b))
+			g_array_append_val(seals, b);
+	}
+	g_object_unref(p);
+}
+
+static CoreTextSource
+source_from_name(const char *name)
+{
+	if (g_strcmp0(name, "pdf_text") == 0)
+		return CORE_TEXT_PDF;
+	if (g_strcmp0(name, "ocr") == 0)
+		return CORE_TEXT_OCR;
+	return CORE_TEXT_NONE;
+}
+
+static void
+fill_page(sqlite3_stmt *st, CorePage *page)
+{
+	core_page_set_text(
+	    page, (const char *)sqlite3_column_text(st, 1),
+	    source_from_name((const char *)sqlite3_column_text(st, 0)),
+	    sqlite3_column_double(st, 2));
+	g_array_set_size(page->words, 0);
+	words_from_json(page->words, (const char *)sqlite3_column_text(st, 3));
+	g_array_set_size(page->seals, 0);
+	seals_from_json(page->seals, (const char *)sqlite3_column_text(st, 4));
+	page->stamped = page->seals->len > 0;
+	page->rotation = sqlite3_column_int(st, 5);
+}
+
+gboolean
+store_page_lookup(Store *store, const char *sha256, const char *engine,
+		  CorePage *page)
+{
+	sqlite3_stmt *st = store_prepare(
+	    store,
+	    "SELECT source, text, confidence, words_json, seals_json, "
+	    "rotation FROM page WHERE sha256 = ?1 AND page = ?2 AND "
+	    "engine = ?3",
+	    NULL);
+	gboolean found = FALSE;
+
+	if (st == NULL)
+		return FALSE;
+	store_bind_text(st, 1, sha256);
+	sqlite3_bind_int(st, 2, page->page);
+	store_bind_text(st, 3, engine);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		fill_page(st, page);
+		found = TRUE;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+gboolean
+store_page_save(Store *store, const char *sha256, const char *engine,
+		const CorePage *page, GError **error)
+{
+	sqlite3_stmt *st = store_prepare(
+	    store,
+	    "INSERT OR REPLACE INTO page(sha256, page, engine, source, text, "
+	    "confidence, words_json, seals_json, rotation) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    error);
+	char *words;
+	char *seals;
+
+	if (st == NULL)
+		return FALSE;
+	words = words_json(page->words);
+	seals = seals_json(page->seals);
+	store_bind_text(st, 1, sha256);
+	sqlite3_bind_int(st, 2, page->page);
+	store_bind_text(st, 3, engine);
+	store_bind_text(st, 4, core_text_source_name(page->source));
+	store_bind_text(st, 5, page->text);
+	sqlite3_bind_double(st, 6, page->confidence);
+	store_bind_text(st, 7, words);
+	store_bind_text(st, 8, seals);
+	sqlite3_bind_int(st, 9, page->rotation);
+	g_free(words);
+	g_free(seals);
+	return store_step_done(store, st, error, "saving a page");
+}
+
+int
+store_page_count(Store *store, const char *sha256, const char *engine)
+{
+	return store_count(store,
+			   "SELECT count(*) FROM page WHERE sha256 = ?1 AND "
+			   "engine = ?2",
+			   sha256, engine);
+}

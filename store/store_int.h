@@ -1,0 +1,28 @@
+/* store_int.h - what the store's files share: the handle's insides and
+ * small SQLite helpers that turn failures into GErrors naming the store. */
+#ifndef EVIDCHECK_STORE_INT_H
+#define EVIDCHECK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct Store {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Set ERROR to "store PATH: WHAT failed: <sqlite message>"; FALSE. */
+gboolean store_fail(Store *s, GError **error, const char *what);
+/* A prepared statement the caller finalizes, or NULL with ERROR set. */
+sqlite3_stmt *store_prepare(Store *s, const char *sql, GError **error);
+/* Bind V (copied) or NULL to parameter I. */
+void store_bind_text(sqlite3_stmt *st, int i, const char *v);
+/* Run ST to completion and finalize it; FALSE with ERROR set on failure. */
+gboolean store_step_done(Store *s, sqlite3_stmt *st, GError **error,
+			 const char *what);
+/* The single integer SQL returns with ?1 = A and ?2 = B (B may be NULL);
+ * -1 on error. */
+int store_count(Store *s, const char *sql, const char *a, const char *b);
+
+#endif
