@@ -165,3 +165,32 @@ ocr_image_at_most(PIX *grey, int dpi, int max_dpi)
 		pixSetResolution(small, max_dpi, max_dpi);
 	return small;
 }
+
+/* The paper's brightness is taken per block as the brightest pixel there
+ * (text is dark and thin; a block is ~1/12 of the page, far larger than
+ * a character), and the page is uneven when its darkest block of paper is
+ * under SHADOW_RATIO of its brightest. Generated phone photos with a
+ * shadow of 0.5 give 0.45-0.55; clean scans, phone photos without shadow,
+ * washed-out and noisy pages 0.85-1. */
+#define SHADOW_GRID  12
+#define SHADOW_RATIO 0.72
+
+gboolean
+ocr_image_unevenly_lit(PIX *grey)
+{
+	int w = pixGetWidth(grey), h = pixGetHeight(grey);
+	int bx = MAX(w / SHADOW_GRID, 1), by = MAX(h / SHADOW_GRID, 1);
+	PIX *paper = pixScaleGrayMinMax(grey, bx, by, L_CHOOSE_MAX);
+	l_int32 lo = 0, hi = 0;
+	gboolean uneven = FALSE;
+
+	if (paper == NULL)
+		return FALSE;
+	if (pixGetExtremeValue(paper, 1, L_SELECT_MIN, NULL, NULL, NULL, &lo) ==
+		0 &&
+	    pixGetExtremeValue(paper, 1, L_SELECT_MAX, NULL, NULL, NULL, &hi) ==
+		0)
+		uneven = hi > 0 && (double)lo < SHADOW_RATIO * hi;
+	pixDestroy(&paper);
+	return uneven;
+}

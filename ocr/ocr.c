@@ -14,7 +14,7 @@
 #define DEFAULT_TESSDATA "/usr/share/tesseract-ocr/5/tessdata"
 /* Bump when the pixels handed to Tesseract change (image.c: grey
  * conversion, levelling, turning), so cached text is read again. */
-#define PREPROCESS_VERSION "v2"
+#define PREPROCESS_VERSION "v3"
 
 struct OcrEngine {
 	TessBaseAPI *api;
@@ -511,6 +511,12 @@ read_page(Page *page)
 	gboolean sideways = FALSE;
 	int degrees = 0;
 
+	/* Tesseract's "2 = Sauvola", a local threshold, lifts generated phone
+	 * photos with a shadow from 0.12-0.22 accuracy to 0.69-0.90; on every
+	 * page it collapses on washed-out ones (0.90 -> 0.11), so it is used
+	 * only where the light is uneven (docs/accuracy.md). */
+	TessBaseAPISetVariable(engine->api, "thresholding_method",
+			       ocr_image_unevenly_lit(page->grey) ? "2" : "0");
 	set_image(engine->api, page->grey, page->dpi);
 	if (engine->osd != NULL && layout_is_sideways(engine->api)) {
 		sideways = TRUE;

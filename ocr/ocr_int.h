@@ -19,6 +19,11 @@ PIX *ocr_image_grey(const IngestImage *image);
  * else leave it and return 0. */
 double ocr_image_level(PIX **grey);
 
+/* TRUE when the paper of GREY is lit unevenly - a phone's shadow across
+ * the page - so that one global threshold would keep only the lit part,
+ * and a local (adaptive) one should be used. */
+gboolean ocr_image_unevenly_lit(PIX *grey);
+
 /* Replace *GREY by itself turned clockwise by DEGREES (90, 180 or 270; 0
  * leaves it). FALSE, with *GREY unchanged, when out of memory. */
 gboolean ocr_image_turn(PIX **grey, int degrees);
