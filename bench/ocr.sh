@@ -16,6 +16,8 @@ bin=${EVIDCHECK:-build/cli/evidcheck}
 corpus=${CORPUS:-build/bench-corpus}
 [ -x "$bin" ] || scripts/build.sh
 [ -d "$corpus" ] || bench/corpus/make.sh "$corpus"
+cores=$(nproc)
+# After nproc: GNU nproc reports OMP_THREAD_LIMIT when it is set.
 export OMP_THREAD_LIMIT=1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -35,7 +37,7 @@ best3() {
 summary() { grep -m1 "\"$1\" : [0-9]" "$work/out" | tr -dc '0-9'; }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / $2 }'; }
 
-echo "cores: $(nproc), workers: $N, corpus: $corpus"
+echo "cores: $cores, workers: $N, corpus: $corpus"
 
 ms=$(best3 "$bin" scan "$corpus/text200" --no-store --format json -j "$N")
 pages=$(summary pages_pdf_text)
@@ -66,13 +68,13 @@ if ! command -v ocrmypdf >/dev/null; then
 	$sudo apt-get install -y -qq --no-install-recommends ocrmypdf >/dev/null
 fi
 om=0
-evs=0
-for pdf in "$corpus"/scan12/*.pdf; do
+mkdir -p "$work/pdfs"
+find "$corpus/scan12" -name '*.pdf' >"$work/pdf-list"
+while read -r pdf; do
+	cp "$pdf" "$work/pdfs/"
 	om=$((om + $(wall ocrmypdf -j "$N" -l chi_sim+eng --output-type pdf \
 		--optimize 0 --skip-text "$pdf" "$work/o.pdf")))
-done
-mkdir -p "$work/pdfs"
-cp "$corpus"/scan12/*.pdf "$work/pdfs/"
+done <"$work/pdf-list"
 evs=$(wall "$bin" scan "$work/pdfs" --no-store --format json -j "$N")
 echo "scanned PDFs: evidcheck -j $N $evs ms, ocrmypdf -j $N $om ms," \
 	"ratio $(ratio "$evs" "$om")"
