@@ -318,12 +318,12 @@ ingest_page_render(const IngestFile *file, int page, GError **error)
 
 /* The file is mapped again rather than kept in memory from
  * ingest_file_read: a claim can hold gigabytes of scans, and only the pages
- * that need OCR are rendered. */
-IngestImage *
-ingest_page_render_at(const IngestFile *file, int page, int dpi, GError **error)
+ * that need OCR are rendered. Checks what a render needs, then maps. */
+static GBytes *
+map_for_render(const IngestFile *file, int first, int last, int dpi,
+	       GError **error)
 {
-	IngestImage *image = NULL;
-	GBytes *bytes = NULL;
+	GBytes *bytes;
 
 	if (dpi < 1 || dpi > INGEST_RENDER_DPI * 4) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
@@ -336,30 +336,69 @@ ingest_page_render_at(const IngestFile *file, int page, int dpi, GError **error)
 		g_propagate_error(error, g_error_copy(file->error));
 		return NULL;
 	}
-	if (page < 1 || (file->n_pages > 0 && page > file->n_pages)) {
+	if (first < 1 || last < first ||
+	    (file->n_pages > 0 && last > file->n_pages)) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "cannot read '%s': it has no page %d", file->path,
-			    page);
+			    first < 1 ? first : last);
+		return NULL;
+	}
+	if (file->kind == INGEST_KIND_UNKNOWN) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
+			    "cannot read '%s': unsupported format", file->path);
 		return NULL;
 	}
 	bytes = ingest_map(file->abs_path, file->path, error);
-	if (bytes == NULL)
-		goto cleanup;
-	if (file->size > 0 && (gint64)g_bytes_get_size(bytes) != file->size) {
+	if (bytes != NULL && file->size > 0 &&
+	    (gint64)g_bytes_get_size(bytes) != file->size) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
 			    "cannot read '%s': the file changed while it "
 			    "was being checked",
 			    file->path);
-		goto cleanup;
+		g_clear_pointer(&bytes, g_bytes_unref);
 	}
+	return bytes;
+}
+
+IngestImage *
+ingest_page_render_at(const IngestFile *file, int page, int dpi, GError **error)
+{
+	GBytes *bytes = map_for_render(file, page, page, dpi, error);
+	IngestImage *image = NULL;
+
+	if (bytes == NULL)
+		return NULL;
 	if (file->kind == INGEST_KIND_PDF)
 		image = ingest_pdf_render(file, bytes, page, dpi, error);
-	else if (file->kind != INGEST_KIND_UNKNOWN)
-		image = ingest_image_render(file, bytes, page, dpi, error);
 	else
-		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
-			    "cannot read '%s': unsupported format", file->path);
-cleanup:
-	g_clear_pointer(&bytes, g_bytes_unref);
+		image = ingest_image_render(file, bytes, page, dpi, error);
+	g_bytes_unref(bytes);
 	return image;
+}
+
+gboolean
+ingest_pages_render_at(const IngestFile *file, int first, int last, int dpi,
+		       IngestPageFunc each, gpointer data, GError **error)
+{
+	GBytes *bytes = map_for_render(file, first, last, dpi, error);
+	gboolean ok = TRUE;
+
+	if (bytes == NULL)
+		return FALSE;
+	if (file->kind == INGEST_KIND_PDF) {
+		ok = ingest_pdf_render_pages(file, bytes, first, last, dpi,
+					     each, data, error);
+	} else {
+		for (int page = first; page <= last; page++) {
+			GError *local = NULL;
+			IngestImage *image =
+			    ingest_image_render(file, bytes, page, dpi, &local);
+
+			each(page, image, local, data);
+			ingest_image_free(image);
+			g_clear_error(&local);
+		}
+	}
+	g_bytes_unref(bytes);
+	return ok;
 }

@@ -141,6 +141,21 @@ IngestImage *ingest_page_render(const IngestFile *file, int page,
 IngestImage *ingest_page_render_at(const IngestFile *file, int page, int dpi,
 				   GError **error);
 
+/* What ingest_pages_render_at hands over for each page: its IMAGE
+ * (borrowed, freed after the call) or, when it could not be drawn, NULL
+ * and the ERROR it met (borrowed). */
+typedef void (*IngestPageFunc)(int page, const IngestImage *image,
+			       const GError *error, gpointer data);
+
+/* Draw pages FIRST..LAST of FILE at DPI, reading and parsing the file
+ * once, and call EACH for every page in order: for a run of PDF pages
+ * this costs a fraction of ingest_page_render_at per page. Returns FALSE
+ * with ERROR set, before any call, when the file cannot be read at all.
+ * Thread-safe as ingest_page_render is. */
+gboolean ingest_pages_render_at(const IngestFile *file, int first, int last,
+				int dpi, IngestPageFunc each, gpointer data,
+				GError **error);
+
 /* Resolution at which seals are looked for on pages that are not OCR'd. */
 #define INGEST_SEAL_DPI 60
 

@@ -32,6 +32,10 @@ IngestImage *ingest_image_new(int width, int height, int channels, int dpi,
 void ingest_pdf_read(IngestFile *file, GBytes *bytes);
 IngestImage *ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page,
 			       int dpi, GError **error);
+gboolean ingest_pdf_render_pages(const IngestFile *file, GBytes *bytes,
+				 int first, int last, int dpi,
+				 IngestPageFunc each, gpointer data,
+				 GError **error);
 
 /* image.c: fill FILE->n_pages from the image headers, or set ->error.
  * Decode PAGE, scaled down to DPI when that is below its own. */

@@ -279,19 +279,15 @@ cleanup:
 	return image;
 }
 
-IngestImage *
-ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page, int want,
-		  GError **error)
+static IngestImage *
+render_one(const IngestFile *file, PopplerDocument *doc, int page, int want,
+	   GError **error)
 {
-	PopplerDocument *doc = NULL;
 	PopplerPage *pp = NULL;
 	IngestImage *image = NULL;
 	double w_pt = 0, h_pt = 0;
 	int dpi, w, h;
 
-	doc = open_pdf(bytes, file->path, error);
-	if (doc == NULL)
-		goto cleanup;
 	if (page > poppler_document_get_n_pages(doc) ||
 	    (pp = poppler_document_get_page(doc, page - 1)) == NULL) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
@@ -314,6 +310,41 @@ ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page, int want,
 	image = draw_page(pp, w, h, dpi, file->path, error);
 cleanup:
 	g_clear_object(&pp);
+	return image;
+}
+
+IngestImage *
+ingest_pdf_render(const IngestFile *file, GBytes *bytes, int page, int want,
+		  GError **error)
+{
+	PopplerDocument *doc = open_pdf(bytes, file->path, error);
+	IngestImage *image = NULL;
+
+	if (doc != NULL)
+		image = render_one(file, doc, page, want, error);
 	g_clear_object(&doc);
 	return image;
+}
+
+/* Parsing a PDF costs as much as drawing a page at low resolution, so a
+ * run of pages shares one parse. */
+gboolean
+ingest_pdf_render_pages(const IngestFile *file, GBytes *bytes, int first,
+			int last, int want, IngestPageFunc each, gpointer data,
+			GError **error)
+{
+	PopplerDocument *doc = open_pdf(bytes, file->path, error);
+
+	if (doc == NULL)
+		return FALSE;
+	for (int page = first; page <= last; page++) {
+		GError *local = NULL;
+		IngestImage *image = render_one(file, doc, page, want, &local);
+
+		each(page, image, local, data);
+		ingest_image_free(image);
+		g_clear_error(&local);
+	}
+	g_object_unref(doc);
+	return TRUE;
 }

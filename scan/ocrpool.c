@@ -37,6 +37,7 @@ engine_take(ScanContext *ctx, GError **error)
 static void
 find_seals(ScanTask *task, const IngestImage *image)
 {
+	g_return_if_fail(task->seals == NULL);
 	task->seals = core_boxes_new();
 	ingest_image_find_seals(image, task->seals);
 }
@@ -67,21 +68,51 @@ read_page(ScanContext *ctx, ScanTask *task, const IngestImage *image)
 }
 
 static void
-run_task(ScanContext *ctx, ScanTask *task)
+run_ocr(ScanContext *ctx, ScanTask *task)
 {
-	int page = task->out->page;
 	IngestImage *image =
-	    task->kind == SCAN_TASK_OCR
-		? ingest_page_render(task->file, page, &task->error)
-		: ingest_page_render_at(task->file, page, INGEST_SEAL_DPI,
-					&task->error);
+	    ingest_page_render(task->file, task->out->page, &task->error);
 
 	if (image == NULL)
 		return;
 	find_seals(task, image);
-	if (task->kind == SCAN_TASK_OCR)
-		read_page(ctx, task, image);
+	read_page(ctx, task, image);
 	ingest_image_free(image);
+}
+
+/* Pages come in order, as the batch does. */
+static void
+seal_page(int page, const IngestImage *image, const GError *error,
+	  gpointer data)
+{
+	ScanTask **cursor = data;
+	ScanTask *task = *cursor;
+
+	(void)page;
+	if (task == NULL)
+		return;
+	if (image != NULL)
+		find_seals(task, image);
+	else
+		task->error = g_error_copy(error);
+	*cursor = task->batch_next;
+}
+
+static void
+run_seals(ScanTask *head)
+{
+	ScanTask *last = head;
+	ScanTask *cursor = head;
+	GError *error = NULL;
+
+	while (last->batch_next != NULL)
+		last = last->batch_next;
+	if (ingest_pages_render_at(head->file, head->out->page, last->out->page,
+				   INGEST_SEAL_DPI, seal_page, &cursor, &error))
+		return;
+	for (ScanTask *t = head; t != NULL; t = t->batch_next)
+		t->error = g_error_copy(error);
+	g_error_free(error);
 }
 
 static void
@@ -91,11 +122,15 @@ worker(gpointer item, gpointer user_data)
 	Run *run = user_data;
 	gint64 start = g_get_monotonic_time();
 
-	run_task(run->ctx, task);
+	if (task->kind == SCAN_TASK_OCR)
+		run_ocr(run->ctx, task);
+	else
+		run_seals(task);
 	g_debug("%s %s#%d: %.2f s",
 		task->kind == SCAN_TASK_OCR ? "ocr" : "seals", task->file->path,
 		task->out->page, (g_get_monotonic_time() - start) / 1e6);
-	g_async_queue_push(run->finished, task);
+	for (; task != NULL; task = task->batch_next)
+		g_async_queue_push(run->finished, task);
 }
 
 void
@@ -110,8 +145,12 @@ scan_tasks_run(ScanContext *ctx, GPtrArray *tasks,
 		return;
 	}
 	pool = g_thread_pool_new(worker, &run, ctx->jobs, FALSE, NULL);
-	for (guint i = 0; i < tasks->len; i++)
-		g_thread_pool_push(pool, g_ptr_array_index(tasks, i), NULL);
+	for (guint i = 0; i < tasks->len; i++) {
+		ScanTask *task = g_ptr_array_index(tasks, i);
+
+		if (!task->batch_member)
+			g_thread_pool_push(pool, task, NULL);
+	}
 	for (guint i = 0; i < tasks->len; i++)
 		done(g_async_queue_pop(run.finished), data);
 	g_thread_pool_free(pool, FALSE, TRUE);

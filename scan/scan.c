@@ -10,6 +10,7 @@ typedef struct {
 	Store *store;
 	GPtrArray *tasks; /* ScanTask* */
 	GError *fatal;
+	int batch_len; /* pages in the seal batch being built */
 } Scan;
 
 static CoreFinding *
@@ -81,6 +82,27 @@ warn_store(gboolean ok, GError **error)
 	g_clear_error(error);
 }
 
+/* A seal task joins the batch of the one before it when that is the
+ * previous page of the same file and the batch has room. */
+static void
+join_batch(Scan *s, ScanTask *task)
+{
+	ScanTask *prev = s->tasks->len > 0
+			     ? g_ptr_array_index(s->tasks, s->tasks->len - 1)
+			     : NULL;
+
+	if (prev != NULL && prev->kind == SCAN_TASK_SEALS &&
+	    prev->file == task->file &&
+	    prev->out->page + 1 == task->out->page &&
+	    s->batch_len < SCAN_SEAL_BATCH) {
+		prev->batch_next = task;
+		task->batch_member = TRUE;
+		s->batch_len++;
+	} else {
+		s->batch_len = 1;
+	}
+}
+
 static void
 queue_task(Scan *s, ScanTaskKind kind, const IngestFile *file, CorePage *page)
 {
@@ -89,6 +111,8 @@ queue_task(Scan *s, ScanTaskKind kind, const IngestFile *file, CorePage *page)
 	task->kind = kind;
 	task->file = file;
 	task->out = page;
+	if (kind == SCAN_TASK_SEALS)
+		join_batch(s, task);
 	g_ptr_array_add(s->tasks, task);
 }
 
@@ -289,8 +313,12 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	   GError **error)
 {
 	static const ScanRequest none = {0};
-	Scan s = {ctx, g_new0(ScanResult, 1), request ? request->store : NULL,
-		  core_ptr_array_new(task_free), NULL};
+	Scan s = {ctx,
+		  g_new0(ScanResult, 1),
+		  request ? request->store : NULL,
+		  core_ptr_array_new(task_free),
+		  NULL,
+		  0};
 	gint64 start = g_get_monotonic_time();
 	char *claim_json = NULL;
 

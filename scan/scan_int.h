@@ -29,7 +29,7 @@ typedef enum {
 	SCAN_TASK_SEALS /* render small, find seals */
 } ScanTaskKind;
 
-typedef struct {
+typedef struct ScanTask {
 	ScanTaskKind kind;
 	const IngestFile *file; /* borrowed */
 	CorePage *out;		/* borrowed; written by DONE only */
@@ -41,7 +41,15 @@ typedef struct {
 	int rotation;
 	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */
+	/* Seal tasks of consecutive pages of one file run as one batch, so
+	 * the file is parsed once: the head is run, the members follow it. */
+	struct ScanTask *batch_next;
+	gboolean batch_member;
 } ScanTask;
+
+/* Pages in one seal batch: long enough to share a parse, short enough
+ * that a long PDF still spreads over every worker. */
+#define SCAN_SEAL_BATCH 16
 
 /* Run every task of TASKS (ScanTask*) on ctx->jobs workers. DONE is called
  * in the calling thread as each finishes, so results can be stored while
