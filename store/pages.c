@@ -24,15 +24,10 @@ add_box(JsonArray *a, const CoreBox *b)
 static char *
 to_json(JsonArray *arr)
 {
-	JsonNode *root = json_node_new(JSON_NODE_ARRAY);
-	JsonGenerator *gen = json_generator_new();
-	char *out;
+	char *out =
+	    store_json_take(json_node_init_array(json_node_alloc(), arr));
 
-	json_node_take_array(root, arr);
-	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
+	json_array_unref(arr);
 	return out;
 }
 

@@ -200,12 +200,23 @@ store_file_save(Store *store, const char *sha256, gint64 size, const char *kind,
 	return store_step_done(store, st, error, "saving a file");
 }
 
+char *
+store_json_take(JsonNode *root)
+{
+	JsonGenerator *gen = json_generator_new();
+	char *out;
+
+	json_generator_set_root(gen, root);
+	out = json_generator_to_data(gen, NULL);
+	json_node_unref(root);
+	g_object_unref(gen);
+	return out;
+}
+
 static char *
 fields_json(const CoreDocument *doc)
 {
 	JsonBuilder *b = json_builder_new();
-	JsonGenerator *gen = json_generator_new();
-	JsonNode *root;
 	char *out;
 
 	json_builder_begin_object(b);
@@ -217,11 +228,7 @@ fields_json(const CoreDocument *doc)
 					      core_document_get_field(doc, k));
 	}
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
+	out = store_json_take(json_builder_get_root(b));
 	g_object_unref(b);
 	return out;
 }
@@ -230,17 +237,13 @@ static char *
 refs_json(GPtrArray *refs)
 {
 	JsonArray *arr = json_array_new();
-	JsonNode *root = json_node_new(JSON_NODE_ARRAY);
-	JsonGenerator *gen = json_generator_new();
 	char *out;
 
 	for (guint i = 0; i < refs->len; i++)
 		json_array_add_string_element(arr, g_ptr_array_index(refs, i));
-	json_node_take_array(root, arr);
-	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	json_node_unref(root);
-	g_object_unref(gen);
+	/* The node takes a reference of its own. */
+	out = store_json_take(json_node_init_array(json_node_alloc(), arr));
+	json_array_unref(arr);
 	return out;
 }
 

@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <json-glib/json-glib.h>
+
 #include "store/store.h"
 
 struct Store {
@@ -21,6 +23,8 @@ void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Run ST to completion and finalize it; FALSE with ERROR set on failure. */
 gboolean store_step_done(Store *s, sqlite3_stmt *st, GError **error,
 			 const char *what);
+/* ROOT as compact JSON; ROOT is unreffed. Caller owns the string. */
+char *store_json_take(JsonNode *root);
 /* The single integer SQL returns with ?1 = A and ?2 = B (B may be NULL);
  * -1 on error. */
 int store_count(Store *s, const char *sql, const char *a, const char *b);
