@@ -27,6 +27,10 @@ const char *classify_rules_edition(const ClassifyRules *rules);
 gboolean classify_rules_knows_type(const ClassifyRules *rules,
 				   const char *type);
 
+/* TRUE when documents of TYPE are issued under a red seal (the rules'
+ * "sealed = true"), so their pages are searched for one. */
+gboolean classify_type_is_sealed(const ClassifyRules *rules, const char *type);
+
 /* Chinese label of TYPE (e.g. "发票"), or TYPE itself when unknown.
  * Borrowed. */
 const char *classify_type_label(const ClassifyRules *rules, const char *type);

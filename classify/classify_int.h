@@ -64,6 +64,7 @@ typedef struct {
 	char *id;
 	char *label;
 	gboolean one_per_page; /* each page of this type is its own document */
+	gboolean sealed;       /* issued under a seal: look for one */
 	double untitled_min;   /* score needed when no title.* cue matched;
 				  0 = no such requirement */
 	GPtrArray *cues;       /* Cue*, in file order */

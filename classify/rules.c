@@ -449,6 +449,17 @@ fail:
 }
 
 static gboolean
+parse_flag(const char *value, gboolean *flag, const Where *w, GError **error)
+{
+	if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0) {
+		rules_error(error, w, "expected true or false");
+		return FALSE;
+	}
+	*flag = strcmp(value, "true") == 0;
+	return TRUE;
+}
+
+static gboolean
 load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	      const char *value, const Where *w, GError **error)
 {
@@ -460,14 +471,10 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 		t->label = g_strstrip(g_strdup(value));
 		return TRUE;
 	}
-	if (strcmp(w->key, "one_per_page") == 0) {
-		if (strcmp(value, "true") != 0 && strcmp(value, "false") != 0) {
-			rules_error(error, w, "expected true or false");
-			return FALSE;
-		}
-		t->one_per_page = strcmp(value, "true") == 0;
-		return TRUE;
-	}
+	if (strcmp(w->key, "one_per_page") == 0)
+		return parse_flag(value, &t->one_per_page, w, error);
+	if (strcmp(w->key, "sealed") == 0)
+		return parse_flag(value, &t->sealed, w, error);
 	if (strcmp(w->key, "untitled_min") == 0) {
 		if (!parse_double(value, &t->untitled_min) ||
 		    t->untitled_min <= 0) {
@@ -478,8 +485,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	}
 	if (!cue_kind_of(w->key, &kind)) {
 		rules_error(error, w,
-			    "unknown key (expected label, "
-			    "one_per_page, untitled_min, title.*, cue.*, "
+			    "unknown key (expected label, one_per_page, "
+			    "sealed, untitled_min, title.*, cue.*, "
 			    "neg.* or each.*)");
 		return FALSE;
 	}
@@ -784,6 +791,15 @@ const char *
 classify_rules_edition(const ClassifyRules *rules)
 {
 	return rules->edition;
+}
+
+gboolean
+classify_type_is_sealed(const ClassifyRules *rules, const char *type)
+{
+	const TypeRules *t =
+	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
+
+	return t != NULL && t->sealed;
 }
 
 gboolean

@@ -11,7 +11,15 @@ typedef struct {
 	GPtrArray *tasks; /* ScanTask* */
 	GError *fatal;
 	int batch_len; /* pages in the seal batch being built */
+	/* Text-layer pages not yet searched for seals: "file#page" ->
+	 * Unsearched. */
+	GHashTable *unsearched;
 } Scan;
+
+typedef struct {
+	CorePage *page;
+	const IngestFile *file;
+} Unsearched;
 
 static CoreFinding *
 unreadable(const char *file, int page, const char *reason)
@@ -129,6 +137,16 @@ add_scanned_page(Scan *s, const IngestFile *file, CorePage *page)
 	queue_task(s, SCAN_TASK_OCR, file, page);
 }
 
+static void
+remember_unsearched(Scan *s, const IngestFile *file, CorePage *page)
+{
+	Unsearched *u = g_new(Unsearched, 1);
+
+	u->page = page;
+	u->file = file;
+	g_hash_table_insert(s->unsearched, core_ref(file->path, page->page), u);
+}
+
 /* A page with a trusted text layer: the text is read anew (cheap); the
  * seals come from the cache or a low-resolution render. */
 static void
@@ -142,7 +160,7 @@ add_layer_page(Scan *s, const IngestFile *file, CorePage *page,
 
 	if (s->store == NULL ||
 	    !store_page_lookup(s->store, file->sha256, SCAN_LAYER_KEY, page))
-		queue_task(s, SCAN_TASK_SEALS, file, page);
+		remember_unsearched(s, file, page);
 	core_page_set_text(page, layer, CORE_TEXT_PDF, 1.0);
 	normalize_text(page);
 	g_array_set_size(page->words, 0);
@@ -284,18 +302,59 @@ read_files(Scan *s)
 }
 
 static void
-check(Scan *s)
+classify_pages(Scan *s)
 {
-	ScanResult *r = s->result;
-	ChecklistResult *cl;
+	GPtrArray *pages = s->result->pages;
 
-	for (guint i = 0; i < r->pages->len; i++) {
-		CorePage *page = g_ptr_array_index(r->pages, i);
+	for (guint i = 0; i < pages->len; i++) {
+		CorePage *page = g_ptr_array_index(pages, i);
 
 		/* Only a rasterised page can be a photo. */
 		classify_page(s->ctx->rules, page,
 			      page->source != CORE_TEXT_PDF);
 	}
+}
+
+/* Scanned pages were searched for seals with their OCR. Text-layer pages
+ * are searched only in documents issued under a seal (the rules'
+ * "sealed" types), all their pages, since a contract's seals are on its
+ * last page; drawing pages only to find none costs more than reading
+ * their text. */
+static void
+search_seals(Scan *s)
+{
+	GPtrArray *docs = classify_documents(s->ctx->rules, s->result->pages);
+
+	g_ptr_array_set_size(s->tasks, 0);
+	for (guint d = 0; d < docs->len; d++) {
+		const CoreDocument *doc = g_ptr_array_index(docs, d);
+
+		if (!classify_type_is_sealed(s->ctx->rules, doc->type))
+			continue;
+		for (guint k = 0; k < doc->pages->len; k++) {
+			char *ref = core_ref(doc->file,
+					     g_array_index(doc->pages, int, k));
+			const Unsearched *u =
+			    g_hash_table_lookup(s->unsearched, ref);
+
+			if (u != NULL)
+				queue_task(s, SCAN_TASK_SEALS, u->file,
+					   u->page);
+			g_free(ref);
+		}
+	}
+	g_ptr_array_unref(docs);
+	scan_tasks_run(s->ctx, s->tasks, task_done, s);
+}
+
+static void
+check(Scan *s)
+{
+	ScanResult *r = s->result;
+	ChecklistResult *cl;
+
+	classify_pages(s);
+	search_seals(s);
 	r->documents = classify_documents(s->ctx->rules, r->pages);
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
@@ -313,12 +372,12 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	   GError **error)
 {
 	static const ScanRequest none = {0};
-	Scan s = {ctx,
-		  g_new0(ScanResult, 1),
-		  request ? request->store : NULL,
-		  core_ptr_array_new(task_free),
-		  NULL,
-		  0};
+	Scan s = {.ctx = ctx,
+		  .result = g_new0(ScanResult, 1),
+		  .store = request ? request->store : NULL,
+		  .tasks = core_ptr_array_new(task_free),
+		  .unsearched = g_hash_table_new_full(g_str_hash, g_str_equal,
+						      g_free, g_free)};
 	gint64 start = g_get_monotonic_time();
 	char *claim_json = NULL;
 
@@ -340,10 +399,12 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	g_free(claim_json);
 	g_ptr_array_unref(s.tasks);
+	g_hash_table_unref(s.unsearched);
 	return s.result;
 fail:
 	g_free(claim_json);
 	g_ptr_array_unref(s.tasks);
+	g_hash_table_unref(s.unsearched);
 	scan_result_free(s.result);
 	return NULL;
 }

@@ -217,6 +217,39 @@ check_documents(JsonObject *report, JsonObject *exp)
 	g_list_free(keys);
 }
 
+/* "stamped": {"file": true | false | null}: what the report says of the
+ * first document in FILE (null: not searched for a seal). */
+static void
+check_stamped(JsonObject *report, JsonObject *exp)
+{
+	JsonArray *docs = json_object_get_array_member(report, "documents");
+	JsonObject *want;
+	GList *keys;
+
+	if (!json_object_has_member(exp, "stamped"))
+		return;
+	want = json_object_get_object_member(exp, "stamped");
+	keys = json_object_get_members(want);
+	for (GList *k = keys; k != NULL; k = k->next) {
+		JsonNode *w = json_object_get_member(want, k->data);
+		JsonNode *got = NULL;
+
+		for (guint i = 0; i < json_array_get_length(docs) && !got;
+		     i++) {
+			JsonObject *d = json_array_get_object_element(docs, i);
+
+			if (g_strcmp0(str_member(d, "file"), k->data) == 0)
+				got = json_object_get_member(d, "stamped");
+		}
+		if (got == NULL ||
+		    JSON_NODE_HOLDS_NULL(w) != JSON_NODE_HOLDS_NULL(got) ||
+		    (!JSON_NODE_HOLDS_NULL(w) &&
+		     json_node_get_boolean(w) != json_node_get_boolean(got)))
+			fail("%s: stamped is not as expected", (char *)k->data);
+	}
+	g_list_free(keys);
+}
+
 /* "summary": {"pages_ocr": 0, ...}: exact counts. */
 static void
 check_summary(JsonObject *report, JsonObject *want, const char *run)
@@ -250,6 +283,7 @@ check_report(JsonObject *report, int status, JsonObject *exp)
 	check_findings(report, exp);
 	check_checklist(report, exp);
 	check_documents(report, exp);
+	check_stamped(report, exp);
 	if (json_object_has_member(exp, "summary"))
 		check_summary(report,
 			      json_object_get_object_member(exp, "summary"),
