@@ -54,6 +54,43 @@ merge_source(CoreTextSource a, CoreTextSource b)
 	return CORE_TEXT_NONE;
 }
 
+static void
+take_seal(CoreDocument *doc, const CorePage *p)
+{
+	doc->stamped = MAX(doc->stamped, p->stamped);
+	if (p->stamped > 0 && doc->stamped_page == 0)
+		doc->stamped_page = p->page;
+}
+
+void
+classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages)
+{
+	GHashTable *by_ref =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < pages->len; i++) {
+		CorePage *p = g_ptr_array_index(pages, i);
+
+		g_hash_table_insert(by_ref, core_ref(p->file, p->page), p);
+	}
+	for (guint d = 0; d < docs->len; d++) {
+		CoreDocument *doc = g_ptr_array_index(docs, d);
+
+		doc->stamped = -1;
+		doc->stamped_page = 0;
+		for (guint k = 0; k < doc->pages->len; k++) {
+			char *ref = core_ref(doc->file,
+					     g_array_index(doc->pages, int, k));
+			const CorePage *p = g_hash_table_lookup(by_ref, ref);
+
+			if (p != NULL)
+				take_seal(doc, p);
+			g_free(ref);
+		}
+	}
+	g_hash_table_unref(by_ref);
+}
+
 /* One document from PAGES[FIRST..END): pages, source, seal, confidence
  * (the best of the pages that carry the document's own type), fields from
  * the pages' texts joined. */
@@ -73,9 +110,7 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 
 		core_document_add_page(doc, p->page);
 		doc->source = merge_source(doc->source, p->source);
-		doc->stamped = MAX(doc->stamped, p->stamped);
-		if (p->stamped > 0 && doc->stamped_page == 0)
-			doc->stamped_page = p->page;
+		take_seal(doc, p);
 		if (is_type(page_type(p), doc->type))
 			doc->confidence =
 			    MAX(doc->confidence, p->type_confidence);

@@ -49,6 +49,10 @@ void classify_page(const ClassifyRules *rules, CorePage *page,
  * array the caller owns. */
 GPtrArray *classify_documents(const ClassifyRules *rules, GPtrArray *pages);
 
+/* Set each document's stamped and stamped_page again from its PAGES (the
+ * array classify_documents grouped), after they were searched for seals. */
+void classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages);
+
 /* Extract the fields the rules define for DOC->type from TEXT (normalised)
  * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). */
 void classify_extract_fields(const ClassifyRules *rules, CoreDocument *doc,

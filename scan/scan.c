@@ -321,10 +321,8 @@ classify_pages(Scan *s)
  * last page; drawing pages only to find none costs more than reading
  * their text. */
 static void
-search_seals(Scan *s)
+search_seals(Scan *s, GPtrArray *docs)
 {
-	GPtrArray *docs = classify_documents(s->ctx->rules, s->result->pages);
-
 	g_ptr_array_set_size(s->tasks, 0);
 	for (guint d = 0; d < docs->len; d++) {
 		const CoreDocument *doc = g_ptr_array_index(docs, d);
@@ -343,8 +341,8 @@ search_seals(Scan *s)
 			g_free(ref);
 		}
 	}
-	g_ptr_array_unref(docs);
 	scan_tasks_run(s->ctx, s->tasks, task_done, s);
+	classify_documents_update_seals(docs, s->result->pages);
 }
 
 static void
@@ -354,8 +352,8 @@ check(Scan *s)
 	ChecklistResult *cl;
 
 	classify_pages(s);
-	search_seals(s);
 	r->documents = classify_documents(s->ctx->rules, r->pages);
+	search_seals(s, r->documents);
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
 	/* The claim's findings are one list: checklist's join the readers'. */
