@@ -43,6 +43,22 @@ newest_edition(const char *rules_dir, GError **error)
 	return best;
 }
 
+/* The folder names the edition; each file declares its own. A file copied
+ * into next year's folder without its edition changed is refused, so a
+ * report's "policy" always says what was checked. */
+static gboolean
+edition_matches(const char *path, const char *declared, const char *edition,
+		GError **error)
+{
+	if (g_strcmp0(declared, edition) == 0)
+		return TRUE;
+	g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+		    "%s declares edition %s but stands in the folder of "
+		    "edition %s",
+		    path, declared != NULL ? declared : "(none)", edition);
+	return FALSE;
+}
+
 static gboolean
 load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
 {
@@ -53,10 +69,14 @@ load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
 	gboolean ok = FALSE;
 
 	ctx->rules = classify_rules_load(types, error);
-	if (ctx->rules == NULL)
+	if (ctx->rules == NULL ||
+	    !edition_matches(types, classify_rules_edition(ctx->rules),
+			     ctx->edition, error))
 		goto cleanup;
 	ctx->policy = checklist_policy_load(evidence, error);
-	ok = ctx->policy != NULL;
+	ok = ctx->policy != NULL &&
+	     edition_matches(evidence, checklist_policy_edition(ctx->policy),
+			     ctx->edition, error);
 cleanup:
 	g_free(types);
 	g_free(evidence);
@@ -104,12 +124,6 @@ scan_context_free(ScanContext *ctx)
 	g_free(ctx->tessdata);
 	g_free(ctx->engine_key);
 	g_free(ctx);
-}
-
-const char *
-scan_context_policy(const ScanContext *ctx)
-{
-	return ctx->edition;
 }
 
 const ClassifyRules *

@@ -31,8 +31,7 @@ typedef struct ScanContext ScanContext;
 ScanContext *scan_context_new(const ScanOptions *options, GError **error);
 void scan_context_free(ScanContext *ctx);
 
-/* Edition of the loaded rules. Borrowed. */
-const char *scan_context_policy(const ScanContext *ctx);
+/* The classification rules of the loaded edition. Borrowed. */
 const ClassifyRules *scan_context_rules(const ScanContext *ctx);
 
 /* Values given on the command line; each overrides claim.json. */
