@@ -50,9 +50,9 @@ ev=$(best3 "$bin" scan "$work/single" --no-store --format json -j 1)
 te=$(best3 tesseract "$cert" - -l chi_sim+eng)
 echo "one scanned page: evidcheck $ev ms, tesseract $te ms, ratio $(ratio "$ev" "$te")"
 
-one=$(wall "$bin" scan "$corpus/scan12" --no-store --format json -j 1)
+one=$(best3 "$bin" scan "$corpus/scan12" --no-store --format json -j 1)
 scanned=$(summary pages_ocr)
-many=$(wall "$bin" scan "$corpus/scan12" --no-store --format json -j "$N")
+many=$(best3 "$bin" scan "$corpus/scan12" --no-store --format json -j "$N")
 echo "scanned claim: $scanned pages, -j 1 $one ms, -j $N $many ms," \
 	"speed-up $(ratio "$one" "$many") (linear $N)"
 

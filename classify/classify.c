@@ -122,21 +122,48 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 	return doc;
 }
 
+/* The end of the document that starts at PAGES[FIRST]. */
+static guint
+span_end(const ClassifyRules *rules, GPtrArray *pages, guint first)
+{
+	guint end;
+
+	for (end = first + 1; end < pages->len; end++)
+		if (!continues(rules, g_ptr_array_index(pages, first),
+			       g_ptr_array_index(pages, end - 1),
+			       g_ptr_array_index(pages, end)))
+			break;
+	return end;
+}
+
 GPtrArray *
 classify_documents(const ClassifyRules *rules, GPtrArray *pages)
 {
 	GPtrArray *docs = core_ptr_array_new(core_document_free);
 	guint first = 0, end;
 
-	while (first < pages->len) {
-		for (end = first + 1; end < pages->len; end++)
-			if (!continues(rules, g_ptr_array_index(pages, first),
-				       g_ptr_array_index(pages, end - 1),
-				       g_ptr_array_index(pages, end)))
-				break;
+	for (; first < pages->len; first = end) {
+		end = span_end(rules, pages, first);
 		g_ptr_array_add(docs,
 				document_from_span(rules, pages, first, end));
-		first = end;
 	}
 	return docs;
+}
+
+void
+classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
+		      void (*each)(CorePage *page, gpointer data),
+		      gpointer data)
+{
+	guint first = 0, end;
+
+	for (; first < pages->len; first = end) {
+		const CorePage *p0 = g_ptr_array_index(pages, first);
+
+		end = span_end(rules, pages, first);
+		if (!classify_type_is_sealed(rules, page_type(p0)))
+			continue;
+		for (guint i = first; i < end; i++)
+			each(g_ptr_array_index(pages, i), data);
+	}
 }

@@ -49,6 +49,15 @@ void classify_page(const ClassifyRules *rules, CorePage *page,
  * array the caller owns. */
 GPtrArray *classify_documents(const ClassifyRules *rules, GPtrArray *pages);
 
+/* Call EACH for every page of PAGES (as for classify_documents) that
+ * belongs to a document of a sealed type, without building the documents:
+ * which pages to search for seals, known as soon as a file's pages are
+ * classified. Documents never span files, so one file's pages give the
+ * same answer as the whole claim's. */
+void classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
+			   void (*each)(CorePage *page, gpointer data),
+			   gpointer data);
+
 /* Set each document's stamped and stamped_page again from its PAGES (the
  * array classify_documents grouped), after they were searched for seals. */
 void classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages);

@@ -65,6 +65,12 @@ classify_subject_next(ClassifySubject *s, const pcre2_code *re, int group,
 	while (*from <= limit) {
 		rc = pcre2_match(re, (PCRE2_SPTR)s->text, limit, *from,
 				 PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+		/* The JIT's small stack ran out: the interpreter, bounded by
+		 * the same match limit, tries again. */
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+			rc = pcre2_match(re, (PCRE2_SPTR)s->text, limit, *from,
+					 PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT,
+					 s->md, s->mctx);
 		if (rc < 0)
 			return FALSE; /* no match, or the match limit hit */
 		ov = pcre2_get_ovector_pointer(s->md);

@@ -243,6 +243,9 @@ compile_pattern(ClassifyRules *r, GHashTable *snippets, const char *pattern,
 			    (size_t)offset, full, (const char *)msg);
 		goto cleanup;
 	}
+	/* Matching is most of classification's time; where the JIT is not
+	 * available the interpreter reads the same patterns. */
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
 	if (groups + 1 > r->ovector_pairs)
 		r->ovector_pairs = groups + 1;

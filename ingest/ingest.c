@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
 #include "ingest/ingest_int.h"
 
 /* How far into the file "%PDF-" may start: some generators put junk (a
@@ -210,28 +212,44 @@ cleanup:
 	return bytes;
 }
 
+/* Nettle, not GChecksum: every byte of every upload is hashed, and
+ * nettle's SHA-256 uses the CPU's SHA instructions (3x GLib's here). */
 static void
 hash_bytes(IngestFile *file, GBytes *bytes)
 {
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx ctx;
+	guint8 digest[SHA256_DIGEST_SIZE];
 	gsize len = 0;
 	const guint8 *data = g_bytes_get_data(bytes, &len);
 
-	g_checksum_update(sum, data, (gssize)len);
-	g_strlcpy(file->sha256, g_checksum_get_string(sum),
-		  sizeof(file->sha256));
-	g_checksum_free(sum);
+	sha256_init(&ctx);
+	sha256_update(&ctx, len, data);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	for (gsize i = 0; i < sizeof(digest); i++)
+		g_snprintf(file->sha256 + 2 * i, 3, "%02x", digest[i]);
 }
 
 IngestFile *
 ingest_file_read(const char *abs_path, const char *rel_path)
 {
 	IngestFile *file = ingest_file_new(abs_path, rel_path);
+
+	ingest_file_load(file);
+	return file;
+}
+
+void
+ingest_file_load(IngestFile *file)
+{
 	GBytes *bytes = NULL;
 	const guint8 *data;
 	gsize len = 0;
 
-	bytes = ingest_map(abs_path, rel_path, &file->error);
+	/* A walk failure is already the file's verdict. */
+	if (file->error != NULL || file->loaded)
+		return;
+	file->loaded = TRUE;
+	bytes = ingest_map(file->abs_path, file->path, &file->error);
 	if (bytes == NULL)
 		goto cleanup;
 	data = g_bytes_get_data(bytes, &len);
@@ -260,7 +278,6 @@ cleanup:
 	if (file->error != NULL)
 		file->n_pages = 0;
 	g_clear_pointer(&bytes, g_bytes_unref);
-	return file;
 }
 
 void

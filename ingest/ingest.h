@@ -67,6 +67,7 @@ typedef struct {
 	/* Set when the file cannot be read at all (damaged, encrypted, over a
 	 * limit, unsupported). The message names the file and the reason. */
 	GError *error;
+	gboolean loaded; /* ingest_file_load has run */
 } IngestFile;
 
 void ingest_file_free(IngestFile *file);
@@ -80,8 +81,20 @@ void ingest_file_free(IngestFile *file);
 GPtrArray *ingest_claim_scan(const char *dir, char **claim_json,
 			     GError **error);
 
-/* Read one file (kind, hash, pages, text layer) as ingest_claim_scan does.
- * REL_PATH is what the report calls it. Never NULL. */
+/* ingest_claim_scan in two steps, so files can be read in parallel: the
+ * walk alone returns the files as ingest_claim_scan does but not yet read
+ * (only path, abs_path and, for an entry that could not be listed,
+ * error); ingest_file_load then reads one of them. Loading different files
+ * from different threads at once is safe. */
+GPtrArray *ingest_claim_list(const char *dir, char **claim_json,
+			     GError **error);
+
+/* Read FILE (kind, hash, pages, text layer) in place; a second call does
+ * nothing. Failures are left in FILE->error. */
+void ingest_file_load(IngestFile *file);
+
+/* Read one file as ingest_claim_scan does. REL_PATH is what the report
+ * calls it. Never NULL. */
 IngestFile *ingest_file_read(const char *abs_path, const char *rel_path);
 
 /* Why a PDF page's text layer is or is not used. */
@@ -157,7 +170,7 @@ gboolean ingest_pages_render_at(const IngestFile *file, int first, int last,
 				GError **error);
 
 /* Resolution at which seals are looked for on pages that are not OCR'd. */
-#define INGEST_SEAL_DPI 60
+#define INGEST_SEAL_DPI 45
 
 /* Find the red seals (round company seals, oval 发票专用章, square
  * personal seals) on IMAGE by colour: append a CoreBox (fractions of the

@@ -123,9 +123,12 @@ read_page_layer(IngestFile *file, PopplerDocument *doc, int index)
 		text = poppler_page_get_text(page);
 	if (text != NULL) {
 		poppler_page_get_size(page, &w, &h);
-		/* The cover matters only when there is text to judge. */
+		/* The cover matters only when there is text to judge, and
+		 * not when the layer scores the same whatever the cover (a
+		 * full page of text); measuring it draws the page. */
 		score = ingest_layer_score(text, 0, &verdict);
-		if (verdict == INGEST_LAYER_TRUSTED && w > 0 && h > 0) {
+		if (verdict == INGEST_LAYER_TRUSTED && w > 0 && h > 0 &&
+		    ingest_layer_score(text, 1.0, NULL) != score) {
 			cover = image_cover(page, w, h);
 			score = ingest_layer_score(text, cover, &verdict);
 		}

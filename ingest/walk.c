@@ -116,7 +116,7 @@ walk_entry(Walk *walk, const char *abs_path, const char *rel_path, int depth)
 		walk->claim_json = g_strdup(abs_path);
 		return;
 	}
-	g_ptr_array_add(walk->files, ingest_file_read(abs_path, rel_path));
+	g_ptr_array_add(walk->files, ingest_file_new(abs_path, rel_path));
 }
 
 static void
@@ -165,7 +165,7 @@ by_path(gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-ingest_claim_scan(const char *dir, char **claim_json, GError **error)
+ingest_claim_list(const char *dir, char **claim_json, GError **error)
 {
 	Walk walk = {NULL, NULL};
 	DIR *top;
@@ -194,4 +194,14 @@ ingest_claim_scan(const char *dir, char **claim_json, GError **error)
 		*claim_json = g_steal_pointer(&walk.claim_json);
 	g_free(walk.claim_json);
 	return walk.files;
+}
+
+GPtrArray *
+ingest_claim_scan(const char *dir, char **claim_json, GError **error)
+{
+	GPtrArray *files = ingest_claim_list(dir, claim_json, error);
+
+	for (guint i = 0; files != NULL && i < files->len; i++)
+		ingest_file_load(g_ptr_array_index(files, i));
+	return files;
 }

@@ -1,14 +1,16 @@
-/* ocrpool.c - the page work of a claim in parallel: a GThreadPool of
- * ctx->jobs workers. An OCR task holds its own Tesseract engine while it
- * works (an engine is not thread-safe, and starting one costs a second, so
- * idle engines are kept in the context for the next page and the next
- * claim); a seal task needs no engine. */
+/* ocrpool.c - the work of a claim in parallel: a GThreadPool of ctx->jobs
+ * workers reading files, OCR'ing pages and looking for seals. An OCR task holds
+ * its own Tesseract engine while it works (an engine is not thread-safe, and
+ * starting one costs a second, so idle engines are kept in the context for the
+ * next page and the next claim); a seal task needs no engine. */
 #include "scan/scan_int.h"
 
-typedef struct {
+struct ScanRun {
 	ScanContext *ctx;
+	GThreadPool *pool;
 	GAsyncQueue *finished; /* ScanTask* as they complete */
-} Run;
+	guint pending;	       /* pushed, not yet waited for */
+};
 
 static OcrEngine *
 engine_take(ScanContext *ctx, GError **error)
@@ -119,40 +121,72 @@ static void
 worker(gpointer item, gpointer user_data)
 {
 	ScanTask *task = item;
-	Run *run = user_data;
+	ScanRun *run = user_data;
 	gint64 start = g_get_monotonic_time();
+	static const char *const names[] = {"load", "ocr", "seals"};
 
-	if (task->kind == SCAN_TASK_OCR)
+	if (task->kind == SCAN_TASK_LOAD)
+		scan_load_file(task);
+	else if (task->kind == SCAN_TASK_OCR)
 		run_ocr(run->ctx, task);
 	else
 		run_seals(task);
-	g_debug("%s %s#%d: %.2f s",
-		task->kind == SCAN_TASK_OCR ? "ocr" : "seals", task->file->path,
-		task->out->page, (g_get_monotonic_time() - start) / 1e6);
+	g_debug("%s %s#%d: %.2f s", names[task->kind], task->file->path,
+		task->out != NULL ? task->out->page : 0,
+		(g_get_monotonic_time() - start) / 1e6);
 	for (; task != NULL; task = task->batch_next)
 		g_async_queue_push(run->finished, task);
 }
 
-void
-scan_tasks_run(ScanContext *ctx, GPtrArray *tasks,
-	       void (*done)(ScanTask *task, gpointer data), gpointer data)
+/* Which waiting task a free worker takes first: negative for A. */
+static gint
+task_order(gconstpointer a, gconstpointer b, gpointer data)
 {
-	Run run = {ctx, g_async_queue_new()};
-	GThreadPool *pool;
+	const ScanTask *ta = a, *tb = b;
 
-	if (tasks->len == 0) {
-		g_async_queue_unref(run.finished);
+	(void)data;
+	if (ta->kind != tb->kind)
+		return ta->kind < tb->kind ? -1 : 1;
+	if (ta->cost != tb->cost)
+		return ta->cost > tb->cost ? -1 : 1;
+	return 0;
+}
+
+ScanRun *
+scan_run_new(ScanContext *ctx)
+{
+	ScanRun *run = g_new0(ScanRun, 1);
+
+	run->ctx = ctx;
+	run->finished = g_async_queue_new();
+	run->pool = g_thread_pool_new(worker, run, ctx->jobs, FALSE, NULL);
+	g_thread_pool_set_sort_function(run->pool, task_order, NULL);
+	return run;
+}
+
+void
+scan_run_push(ScanRun *run, ScanTask *task)
+{
+	for (ScanTask *t = task; t != NULL; t = t->batch_next)
+		run->pending++;
+	g_thread_pool_push(run->pool, task, NULL);
+}
+
+ScanTask *
+scan_run_wait(ScanRun *run)
+{
+	if (run->pending == 0)
+		return NULL;
+	run->pending--;
+	return g_async_queue_pop(run->finished);
+}
+
+void
+scan_run_free(ScanRun *run)
+{
+	if (run == NULL)
 		return;
-	}
-	pool = g_thread_pool_new(worker, &run, ctx->jobs, FALSE, NULL);
-	for (guint i = 0; i < tasks->len; i++) {
-		ScanTask *task = g_ptr_array_index(tasks, i);
-
-		if (!task->batch_member)
-			g_thread_pool_push(pool, task, NULL);
-	}
-	for (guint i = 0; i < tasks->len; i++)
-		done(g_async_queue_pop(run.finished), data);
-	g_thread_pool_free(pool, FALSE, TRUE);
-	g_async_queue_unref(run.finished);
+	g_thread_pool_free(run->pool, FALSE, TRUE);
+	g_async_queue_unref(run->finished);
+	g_free(run);
 }

@@ -8,10 +8,15 @@ typedef struct {
 	ScanContext *ctx;
 	ScanResult *result;
 	Store *store;
-	GPtrArray *tasks; /* ScanTask* */
+	GPtrArray *tasks; /* ScanTask*, every task made, owned */
+	ScanRun *run;
 	GError *fatal;
-	int batch_len; /* pages in the seal batch being built */
-	/* Text-layer pages not yet searched for seals: "file#page" ->
+	GPtrArray *file_pages;	/* per file: its CorePage* array, or NULL */
+	GArray *unreadable;	/* Unreadable, sorted into the claim's order */
+	GHashTable *file_index; /* IngestFile* -> its index + 1 */
+	GHashTable *ocr_files;	/* IngestFile* with pages still to OCR */
+	/* Text-layer pages not yet searched for seals, of files whose pages
+	 * were not all classified when they were read: "file#page" ->
 	 * Unsearched. */
 	GHashTable *unsearched;
 } Scan;
@@ -20,6 +25,13 @@ typedef struct {
 	CorePage *page;
 	const IngestFile *file;
 } Unsearched;
+
+/* An UNREADABLE_FILE finding and where it belongs in the report. */
+typedef struct {
+	guint file;
+	int page;
+	CoreFinding *finding;
+} Unreadable;
 
 static CoreFinding *
 unreadable(const char *file, int page, const char *reason)
@@ -33,6 +45,28 @@ unreadable(const char *file, int page, const char *reason)
 	core_finding_add_ref(f, file, page);
 	g_free(msg);
 	return f;
+}
+
+/* Findings of unreadable files and pages come in the claim's order,
+ * whichever worker finished first. */
+static void
+add_unreadable(Scan *s, const IngestFile *file, int page, const char *reason)
+{
+	Unreadable u = {
+	    GPOINTER_TO_UINT(g_hash_table_lookup(s->file_index, file)), page,
+	    unreadable(file->path, page, reason)};
+
+	g_array_append_val(s->unreadable, u);
+}
+
+static gint
+by_place(gconstpointer a, gconstpointer b)
+{
+	const Unreadable *ua = a, *ub = b;
+
+	if (ua->file != ub->file)
+		return ua->file < ub->file ? -1 : 1;
+	return ua->page - ub->page;
 }
 
 static void
@@ -71,16 +105,6 @@ load_claim(Scan *s, const char *claim_json, const ScanRequest *req)
 			  : g_path_get_basename(r->folder);
 }
 
-/* Text is kept raw in the store and normalised once, here, for rules. */
-static void
-normalize_text(CorePage *page)
-{
-	char *norm = core_text_normalize(page->text);
-
-	g_free(page->text);
-	page->text = norm;
-}
-
 static void
 warn_store(gboolean ok, GError **error)
 {
@@ -90,51 +114,88 @@ warn_store(gboolean ok, GError **error)
 	g_clear_error(error);
 }
 
-/* A seal task joins the batch of the one before it when that is the
- * previous page of the same file and the batch has room. */
-static void
-join_batch(Scan *s, ScanTask *task)
-{
-	ScanTask *prev = s->tasks->len > 0
-			     ? g_ptr_array_index(s->tasks, s->tasks->len - 1)
-			     : NULL;
-
-	if (prev != NULL && prev->kind == SCAN_TASK_SEALS &&
-	    prev->file == task->file &&
-	    prev->out->page + 1 == task->out->page &&
-	    s->batch_len < SCAN_SEAL_BATCH) {
-		prev->batch_next = task;
-		task->batch_member = TRUE;
-		s->batch_len++;
-	} else {
-		s->batch_len = 1;
-	}
-}
-
-static void
-queue_task(Scan *s, ScanTaskKind kind, const IngestFile *file, CorePage *page)
+static ScanTask *
+task_new(Scan *s, ScanTaskKind kind, IngestFile *file, CorePage *page)
 {
 	ScanTask *task = g_new0(ScanTask, 1);
 
 	task->kind = kind;
 	task->file = file;
 	task->out = page;
-	if (kind == SCAN_TASK_SEALS)
-		join_batch(s, task);
 	g_ptr_array_add(s->tasks, task);
+	return task;
+}
+
+/* The seal search of PAGES (of FILE, in order), in batches of consecutive
+ * pages so that the file is parsed once per batch. */
+static void
+queue_seal_search(Scan *s, IngestFile *file, GPtrArray *pages)
+{
+	ScanTask *head = NULL, *prev = NULL;
+	int len = 0;
+
+	for (guint i = 0; i < pages->len; i++) {
+		CorePage *page = g_ptr_array_index(pages, i);
+		ScanTask *task = task_new(s, SCAN_TASK_SEALS, file, page);
+
+		if (prev != NULL && prev->out->page + 1 == page->page &&
+		    len < SCAN_SEAL_BATCH) {
+			prev->batch_next = task;
+			task->batch_member = TRUE;
+			len++;
+		} else {
+			if (head != NULL)
+				scan_run_push(s->run, head);
+			head = task;
+			len = 1;
+		}
+		prev = task;
+	}
+	if (head != NULL)
+		scan_run_push(s->run, head);
 }
 
 /* A scanned page: the cached reading if the store has one, else OCR. */
 static void
-add_scanned_page(Scan *s, const IngestFile *file, CorePage *page)
+add_scanned_page(Scan *s, IngestFile *file, CorePage *page)
 {
+	ScanTask *task;
+
 	if (s->store != NULL && store_page_lookup(s->store, file->sha256,
 						  s->ctx->engine_key, page)) {
-		normalize_text(page);
+		scan_page_normalize(page);
+		classify_page(s->ctx->rules, page, TRUE);
 		s->result->stats.pages_cached++;
 		return;
 	}
-	queue_task(s, SCAN_TASK_OCR, file, page);
+	task = task_new(s, SCAN_TASK_OCR, file, page);
+	/* Bytes per page: more ink or more pixels, more time. */
+	task->cost = (double)file->size / MAX(file->n_pages, 1);
+	g_hash_table_add(s->ocr_files, file);
+	scan_run_push(s->run, task);
+}
+
+/* The seals of a text-layer page from the cache; FALSE when it must be
+ * searched. The cached text is the layer's, read anew anyway. */
+static gboolean
+cached_seals(Scan *s, const IngestFile *file, CorePage *page)
+{
+	CorePage *cached;
+	gboolean found;
+
+	if (s->store == NULL)
+		return FALSE;
+	cached = core_page_new(file->path, page->page);
+	found =
+	    store_page_lookup(s->store, file->sha256, SCAN_LAYER_KEY, cached);
+	if (found) {
+		g_array_set_size(page->seals, 0);
+		g_array_append_vals(page->seals, cached->seals->data,
+				    cached->seals->len);
+		page->stamped = cached->stamped;
+	}
+	core_page_free(cached);
+	return found;
 }
 
 static void
@@ -147,58 +208,62 @@ remember_unsearched(Scan *s, const IngestFile *file, CorePage *page)
 	g_hash_table_insert(s->unsearched, core_ref(file->path, page->page), u);
 }
 
-/* A page with a trusted text layer: the text is read anew (cheap); the
- * seals come from the cache or a low-resolution render. */
 static void
-add_layer_page(Scan *s, const IngestFile *file, CorePage *page,
-	       const char *layer)
+add_if_unsearched(CorePage *page, gpointer data)
 {
-	GArray *words =
-	    file->layer_words != NULL
-		? g_ptr_array_index(file->layer_words, page->page - 1)
-		: NULL;
+	GPtrArray *search = data;
 
-	if (s->store == NULL ||
-	    !store_page_lookup(s->store, file->sha256, SCAN_LAYER_KEY, page))
-		remember_unsearched(s, file, page);
-	core_page_set_text(page, layer, CORE_TEXT_PDF, 1.0);
-	normalize_text(page);
-	g_array_set_size(page->words, 0);
-	for (guint i = 0; words != NULL && i < words->len; i++) {
-		CoreWord w = g_array_index(words, CoreWord, i);
-
-		w.text = g_strdup(w.text);
-		g_array_append_val(page->words, w);
-	}
-	s->result->stats.pages_pdf_text++;
+	if (page->stamped < 0)
+		g_ptr_array_add(search, page);
 }
 
+/* A file read by its LOAD task: cached or OCR'd text for its scanned
+ * pages, cached or searched seals for its layer pages. When every page is
+ * classified already, the pages of its sealed documents are searched at
+ * once; otherwise after the OCR, when the documents are known. */
 static void
-add_pages(Scan *s, const IngestFile *file)
+add_file(Scan *s, ScanTask *load)
 {
+	IngestFile *file = load->file;
+	GPtrArray *pages = g_steal_pointer(&load->pages);
 	GError *error = NULL;
 
+	g_ptr_array_index(s->file_pages, load->index) = pages;
+	if (file->error != NULL) {
+		add_unreadable(s, file, 0, file->error->message);
+		return;
+	}
 	if (s->store != NULL)
 		warn_store(store_file_save(s->store, file->sha256, file->size,
 					   ingest_kind_name(file->kind),
 					   file->n_pages, &error),
 			   &error);
-	for (int i = 1; i <= file->n_pages; i++) {
-		CorePage *page = core_page_new(file->path, i);
-		const char *layer =
-		    file->layer_text != NULL
-			? g_ptr_array_index(file->layer_text, i - 1)
-			: "";
+	for (guint i = 0; i < pages->len; i++) {
+		CorePage *page = g_ptr_array_index(pages, i);
 
-		g_ptr_array_add(s->result->pages, page);
 		s->result->stats.pages++;
-		if (file->layer_verdict != NULL)
-			page->layer = ingest_layer_verdict_name(g_array_index(
-			    file->layer_verdict, IngestLayerVerdict, i - 1));
-		if (*layer != '\0')
-			add_layer_page(s, file, page, layer);
-		else
+		if (page->source != CORE_TEXT_PDF) {
 			add_scanned_page(s, file, page);
+			continue;
+		}
+		s->result->stats.pages_pdf_text++;
+		/* Left at -1, not examined, unless the cache has it. */
+		cached_seals(s, file, page);
+	}
+	if (g_hash_table_contains(s->ocr_files, file)) {
+		for (guint i = 0; i < pages->len; i++) {
+			CorePage *page = g_ptr_array_index(pages, i);
+
+			if (page->source == CORE_TEXT_PDF && page->stamped < 0)
+				remember_unsearched(s, file, page);
+		}
+	} else {
+		GPtrArray *search = g_ptr_array_new();
+
+		classify_pages_sealed(s->ctx->rules, pages, add_if_unsearched,
+				      search);
+		queue_seal_search(s, file, search);
+		g_ptr_array_unref(search);
 	}
 }
 
@@ -227,7 +292,8 @@ take_ocr(Scan *s, ScanTask *task)
 		warn_store(store_page_save(s->store, task->file->sha256,
 					   s->ctx->engine_key, page, &error),
 			   &error);
-	normalize_text(page);
+	scan_page_normalize(page);
+	classify_page(s->ctx->rules, page, TRUE);
 	s->result->stats.pages_ocr++;
 }
 
@@ -252,17 +318,16 @@ take_layer_seals(Scan *s, ScanTask *task)
 }
 
 static void
-task_done(ScanTask *task, gpointer data)
+task_done(Scan *s, ScanTask *task)
 {
-	Scan *s = data;
-
 	if (task->fatal) {
 		if (s->fatal == NULL)
 			s->fatal = g_error_copy(task->error);
+	} else if (task->kind == SCAN_TASK_LOAD) {
+		add_file(s, task);
 	} else if (task->error != NULL) {
-		g_ptr_array_add(s->result->findings,
-				unreadable(task->file->path, task->out->page,
-					   task->error->message));
+		add_unreadable(s, task->file, task->out->page,
+			       task->error->message);
 	} else if (task->kind == SCAN_TASK_OCR) {
 		take_ocr(s, task);
 	} else {
@@ -278,54 +343,63 @@ task_free(ScanTask *task)
 		g_array_unref(task->words);
 	if (task->seals != NULL)
 		g_array_unref(task->seals);
+	if (task->pages != NULL)
+		g_ptr_array_unref(task->pages);
 	g_clear_error(&task->error);
 	g_free(task);
 }
 
 static void
+run_all(Scan *s)
+{
+	ScanTask *task;
+
+	while ((task = scan_run_wait(s->run)) != NULL)
+		task_done(s, task);
+}
+
+/* Every file is read by a worker; what each brings (OCR, seal searches)
+ * goes to the same workers while the others are still being read. */
+static void
 read_files(Scan *s)
 {
 	GPtrArray *files = s->result->files;
 
+	g_ptr_array_set_size(s->file_pages, files->len);
 	for (guint i = 0; i < files->len; i++) {
 		IngestFile *file = g_ptr_array_index(files, i);
+		ScanTask *task = task_new(s, SCAN_TASK_LOAD, file, NULL);
 
-		if (file->error != NULL)
-			g_ptr_array_add(
-			    s->result->findings,
-			    unreadable(file->path, 0, file->error->message));
-		else
-			add_pages(s, file);
+		g_hash_table_insert(s->file_index, file,
+				    GUINT_TO_POINTER(i + 1));
+
+		task->rules = s->ctx->rules;
+		task->index = i;
+		scan_run_push(s->run, task);
+	}
+	run_all(s);
+	for (guint i = 0; i < files->len; i++) {
+		GPtrArray *pages = g_ptr_array_index(s->file_pages, i);
+
+		for (guint k = 0; pages != NULL && k < pages->len; k++)
+			g_ptr_array_add(s->result->pages,
+					g_steal_pointer(&pages->pdata[k]));
 	}
 	s->result->stats.files = (int)files->len;
-	scan_tasks_run(s->ctx, s->tasks, task_done, s);
 }
 
-static void
-classify_pages(Scan *s)
-{
-	GPtrArray *pages = s->result->pages;
-
-	for (guint i = 0; i < pages->len; i++) {
-		CorePage *page = g_ptr_array_index(pages, i);
-
-		/* Only a rasterised page can be a photo. */
-		classify_page(s->ctx->rules, page,
-			      page->source != CORE_TEXT_PDF);
-	}
-}
-
-/* Scanned pages were searched for seals with their OCR. Text-layer pages
- * are searched only in documents issued under a seal (the rules'
- * "sealed" types), all their pages, since a contract's seals are on its
- * last page; drawing pages only to find none costs more than reading
- * their text. */
+/* Text-layer pages of files that also had pages to OCR are searched once
+ * the documents are known: only in documents issued under a seal (the
+ * rules' "sealed" types), all their pages, since a contract's seals are
+ * on its last page; drawing pages only to find none costs more than
+ * reading their text. */
 static void
 search_seals(Scan *s, GPtrArray *docs)
 {
-	g_ptr_array_set_size(s->tasks, 0);
 	for (guint d = 0; d < docs->len; d++) {
 		const CoreDocument *doc = g_ptr_array_index(docs, d);
+		GPtrArray *search = g_ptr_array_new();
+		const IngestFile *file = NULL;
 
 		if (!classify_type_is_sealed(s->ctx->rules, doc->type))
 			continue;
@@ -335,13 +409,17 @@ search_seals(Scan *s, GPtrArray *docs)
 			const Unsearched *u =
 			    g_hash_table_lookup(s->unsearched, ref);
 
-			if (u != NULL)
-				queue_task(s, SCAN_TASK_SEALS, u->file,
-					   u->page);
+			if (u != NULL) {
+				g_ptr_array_add(search, u->page);
+				file = u->file;
+			}
 			g_free(ref);
 		}
+		if (file != NULL)
+			queue_seal_search(s, (IngestFile *)file, search);
+		g_ptr_array_unref(search);
 	}
-	scan_tasks_run(s->ctx, s->tasks, task_done, s);
+	run_all(s);
 	classify_documents_update_seals(docs, s->result->pages);
 }
 
@@ -351,9 +429,14 @@ check(Scan *s)
 	ScanResult *r = s->result;
 	ChecklistResult *cl;
 
-	classify_pages(s);
 	r->documents = classify_documents(s->ctx->rules, r->pages);
 	search_seals(s, r->documents);
+	g_array_sort(s->unreadable, by_place);
+	for (guint i = 0; i < s->unreadable->len; i++)
+		g_ptr_array_add(
+		    r->findings,
+		    g_steal_pointer(
+			&g_array_index(s->unreadable, Unreadable, i).finding));
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
 	/* The claim's findings are one list: checklist's join the readers'. */
@@ -365,17 +448,37 @@ check(Scan *s)
 	r->checklist = cl;
 }
 
+static void
+scan_free(Scan *s)
+{
+	scan_run_free(s->run);
+	g_ptr_array_unref(s->tasks);
+	g_ptr_array_unref(s->file_pages);
+	for (guint i = 0; i < s->unreadable->len; i++)
+		core_finding_free(
+		    g_array_index(s->unreadable, Unreadable, i).finding);
+	g_array_unref(s->unreadable);
+	g_hash_table_unref(s->file_index);
+	g_hash_table_unref(s->ocr_files);
+	g_hash_table_unref(s->unsearched);
+}
+
 ScanResult *
 scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	   GError **error)
 {
 	static const ScanRequest none = {0};
-	Scan s = {.ctx = ctx,
-		  .result = g_new0(ScanResult, 1),
-		  .store = request ? request->store : NULL,
-		  .tasks = core_ptr_array_new(task_free),
-		  .unsearched = g_hash_table_new_full(g_str_hash, g_str_equal,
-						      g_free, g_free)};
+	Scan s = {
+	    .ctx = ctx,
+	    .result = g_new0(ScanResult, 1),
+	    .store = request ? request->store : NULL,
+	    .tasks = core_ptr_array_new(task_free),
+	    .file_pages = core_ptr_array_new((GDestroyNotify)g_ptr_array_unref),
+	    .unreadable = g_array_new(FALSE, FALSE, sizeof(Unreadable)),
+	    .file_index = g_hash_table_new(NULL, NULL),
+	    .ocr_files = g_hash_table_new(NULL, NULL),
+	    .unsearched =
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
 	gint64 start = g_get_monotonic_time();
 	char *claim_json = NULL;
 
@@ -383,10 +486,11 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	s.result->policy = g_strdup(ctx->edition);
 	s.result->pages = core_ptr_array_new(core_page_free);
 	s.result->findings = core_ptr_array_new(core_finding_free);
-	s.result->files = ingest_claim_scan(dir, &claim_json, error);
+	s.result->files = ingest_claim_list(dir, &claim_json, error);
 	if (s.result->files == NULL)
 		goto fail;
 	load_claim(&s, claim_json, request ? request : &none);
+	s.run = scan_run_new(ctx);
 	read_files(&s);
 	if (s.fatal != NULL) {
 		g_propagate_error(error, g_steal_pointer(&s.fatal));
@@ -396,13 +500,11 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	s.result->stats.seconds =
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	g_free(claim_json);
-	g_ptr_array_unref(s.tasks);
-	g_hash_table_unref(s.unsearched);
+	scan_free(&s);
 	return s.result;
 fail:
 	g_free(claim_json);
-	g_ptr_array_unref(s.tasks);
-	g_hash_table_unref(s.unsearched);
+	scan_free(&s);
 	scan_result_free(s.result);
 	return NULL;
 }

@@ -10,7 +10,7 @@
 /* Cache key of text-layer pages: the layer is read again every time (it is
  * cheap), the seal search at INGEST_SEAL_DPI is not. Bump the version
  * when the seal detector changes. */
-#define SCAN_LAYER_KEY "pdf_text/seals-v1"
+#define SCAN_LAYER_KEY "pdf_text/seals-v2"
 
 struct ScanContext {
 	ClassifyRules *rules;
@@ -25,14 +25,21 @@ struct ScanContext {
 };
 
 typedef enum {
+	SCAN_TASK_LOAD, /* read a file: kind, hash, text layer; classify the
+			   layer pages */
 	SCAN_TASK_OCR,	/* render, find seals, OCR */
 	SCAN_TASK_SEALS /* render small, find seals */
 } ScanTaskKind;
 
 typedef struct ScanTask {
 	ScanTaskKind kind;
-	const IngestFile *file; /* borrowed */
-	CorePage *out;		/* borrowed; written by DONE only */
+	IngestFile *file; /* borrowed; written by a LOAD task only */
+	CorePage *out;	  /* OCR, SEALS: borrowed; written by DONE only */
+	/* LOAD: the file's pages, layer pages read and classified (owned),
+	 * and the file's place in the claim. */
+	GPtrArray *pages;
+	guint index;
+	const ClassifyRules *rules; /* LOAD: borrowed */
 	/* What the worker found, for DONE to move into OUT. */
 	char *text; /* raw OCR text, owned */
 	double confidence;
@@ -45,16 +52,36 @@ typedef struct ScanTask {
 	 * the file is parsed once: the head is run, the members follow it. */
 	struct ScanTask *batch_next;
 	gboolean batch_member;
+	double cost; /* OCR: a guess of its time, to start the longest first */
 } ScanTask;
 
 /* Pages in one seal batch: long enough to share a parse, short enough
  * that a long PDF still spreads over every worker. */
 #define SCAN_SEAL_BATCH 16
 
-/* Run every task of TASKS (ScanTask*) on ctx->jobs workers. DONE is called
- * in the calling thread as each finishes, so results can be stored while
- * others still run. */
-void scan_tasks_run(ScanContext *ctx, GPtrArray *tasks,
-		    void (*done)(ScanTask *task, gpointer data), gpointer data);
+/* The tasks of one claim on ctx->jobs workers, fed while they run: a
+ * finished LOAD brings its file's OCR and seal tasks. Waiting workers take
+ * loads first (they make the other work), then OCR from the longest
+ * guess down, so the last page to finish is a short one, then seals. */
+typedef struct ScanRun ScanRun;
+
+ScanRun *scan_run_new(ScanContext *ctx);
+
+/* Queue TASK (and the batch members that follow it). The run borrows it
+ * until scan_run_wait hands it back. */
+void scan_run_push(ScanRun *run, ScanTask *task);
+
+/* The next finished task, in the calling thread, or NULL when none is
+ * queued or running. Batch members come back one by one. */
+ScanTask *scan_run_wait(ScanRun *run);
+
+/* Waits for the workers to stop; every task must have been waited for. */
+void scan_run_free(ScanRun *run);
+
+/* Read a LOAD task's file and its layer pages; in a worker. */
+void scan_load_file(ScanTask *task);
+
+/* Replace PAGE->text by its core_text_normalize form. */
+void scan_page_normalize(CorePage *page);
 
 #endif

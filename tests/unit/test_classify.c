@@ -1065,6 +1065,44 @@ test_group_rules(void)
 	}
 }
 
+static void
+collect_ref(CorePage *page, gpointer data)
+{
+	g_ptr_array_add(data, core_ref(page->file, page->page));
+}
+
+/* Which pages get a seal search: every page of a document of a sealed
+ * type, an untyped continuation page included (a contract's seals are on
+ * its last page), and no page of an unsealed one. */
+static void
+test_pages_sealed(void)
+{
+	static const char *const spec[][2] = {
+	    {"1", "contract"}, {"2", "other"},	 {"3", "photo"},
+	    {"4", "other"},    {"5", "invoice"}, {"6", "invoice"},
+	};
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	GPtrArray *refs = core_ptr_array_new(g_free);
+	char *got;
+
+	g_assert_true(classify_type_is_sealed(rules, "contract"));
+	g_assert_true(classify_type_is_sealed(rules, "invoice"));
+	g_assert_false(classify_type_is_sealed(rules, "photo"));
+	g_assert_false(classify_type_is_sealed(rules, "other"));
+	for (gsize i = 0; i < G_N_ELEMENTS(spec); i++)
+		g_ptr_array_add(pages, typed_page("a.pdf", atoi(spec[i][0]),
+						  spec[i][1], 0.7,
+						  CORE_TEXT_PDF, -1, ""));
+	classify_pages_sealed(rules, pages, collect_ref, refs);
+	g_ptr_array_add(refs, NULL);
+	got = g_strjoinv(" ", (char **)refs->pdata);
+	/* Page 4 is other after a photo: a document of its own, unsealed. */
+	g_assert_cmpstr(got, ==, "a.pdf#1 a.pdf#2 a.pdf#5 a.pdf#6");
+	g_free(got);
+	g_ptr_array_unref(refs);
+	g_ptr_array_unref(pages);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int
@@ -1119,6 +1157,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/group/continuation",
 			test_group_continuation);
 	g_test_add_func("/classify/group/rules", test_group_rules);
+	g_test_add_func("/classify/group/pages-sealed", test_pages_sealed);
 	g_test_add_func("/classify/group/classified-pages",
 			test_group_classified_pages);
 	rc = g_test_run();

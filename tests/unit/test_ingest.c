@@ -886,9 +886,10 @@ test_render_at(void)
 
 	write_text_pdf(pdf, 1);
 	file = ingest_file_read(pdf, "t.pdf");
-	image = ingest_page_render_at(file, 1, INGEST_SEAL_DPI, &error);
+	/* A4 at 60 dpi. */
+	image = ingest_page_render_at(file, 1, 60, &error);
 	g_assert_no_error(error);
-	g_assert_cmpint(image->dpi, ==, INGEST_SEAL_DPI);
+	g_assert_cmpint(image->dpi, ==, 60);
 	g_assert_cmpint(image->width, ==, 496);
 	g_assert_cmpint(image->height, ==, 702);
 	ingest_image_free(image);
@@ -1686,6 +1687,63 @@ test_walk(void)
 	g_free(root);
 }
 
+/* The walk alone reads nothing; loading then reads each file as the
+ * one-step scan does, in any order, from any thread, once. */
+static gpointer
+load_in_thread(gpointer file)
+{
+	ingest_file_load(file);
+	return NULL;
+}
+
+static void
+test_walk_then_load(void)
+{
+	char *root = make_tmp();
+	GPtrArray *listed, *scanned;
+	GError *error = NULL;
+	GThread *threads[8];
+
+	make_claim_tree(root);
+	listed = ingest_claim_list(root, NULL, &error);
+	g_assert_no_error(error);
+	scanned = ingest_claim_scan(root, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(listed->len, ==, scanned->len);
+	g_assert_cmpuint(listed->len, <=, G_N_ELEMENTS(threads));
+	for (guint i = 0; i < listed->len; i++) {
+		IngestFile *f = g_ptr_array_index(listed, i);
+
+		g_assert_false(f->loaded);
+		g_assert_cmpstr(f->sha256, ==, "");
+		g_assert_cmpint(f->n_pages, ==, 0);
+		g_assert_null(f->error);
+	}
+	for (guint i = listed->len; i-- > 0;)
+		threads[i] = g_thread_new("load", load_in_thread,
+					  g_ptr_array_index(listed, i));
+	for (guint i = 0; i < listed->len; i++)
+		g_thread_join(threads[i]);
+	for (guint i = 0; i < listed->len; i++) {
+		IngestFile *a = g_ptr_array_index(listed, i);
+		IngestFile *b = g_ptr_array_index(scanned, i);
+		char sha[65];
+
+		g_assert_cmpstr(a->path, ==, b->path);
+		g_assert_cmpstr(a->sha256, ==, b->sha256);
+		g_assert_cmpint(a->kind, ==, b->kind);
+		g_assert_cmpint(a->n_pages, ==, b->n_pages);
+		g_assert_cmpint(a->error == NULL, ==, b->error == NULL);
+		g_strlcpy(sha, a->sha256, sizeof(sha));
+		ingest_file_load(a);
+		g_assert_cmpstr(a->sha256, ==, sha);
+	}
+	g_ptr_array_unref(listed);
+	g_ptr_array_unref(scanned);
+	remove_tree(root);
+	g_free(root);
+}
+
 static void
 test_walk_errors(void)
 {
@@ -1763,6 +1821,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ingest/seals/invoice", test_seals_invoice);
 	g_test_add_func("/ingest/bad-files", test_bad_files);
 	g_test_add_func("/ingest/walk", test_walk);
+	g_test_add_func("/ingest/walk-then-load", test_walk_then_load);
 	g_test_add_func("/ingest/walk-errors", test_walk_errors);
 	rc = g_test_run();
 	/* Drop pango's and cairo's font caches so LeakSanitizer reports
