@@ -86,6 +86,8 @@ core_page_new(const char *file, int page)
 	p->text = g_strdup("");
 	p->stamped = -1;
 	p->seals = core_boxes_new();
+	p->seal_orgs = core_ptr_array_new(g_free);
+	p->codes = core_ptr_array_new(g_free);
 	p->words = core_words_new();
 	return p;
 }
@@ -99,8 +101,20 @@ core_page_free(CorePage *page)
 	g_free(page->text);
 	g_free(page->type);
 	g_array_unref(page->seals);
+	g_ptr_array_unref(page->seal_orgs);
+	g_ptr_array_unref(page->codes);
 	g_array_unref(page->words);
 	g_free(page);
+}
+
+void
+core_page_set_seals(CorePage *page, const CoreBox *boxes, guint n)
+{
+	g_array_set_size(page->seals, 0);
+	g_array_append_vals(page->seals, boxes, n);
+	g_ptr_array_set_size(page->seal_orgs, 0);
+	g_ptr_array_set_size(page->seal_orgs, n);
+	page->stamped = n > 0;
 }
 
 void
@@ -125,6 +139,7 @@ core_document_new(const char *file, const char *type)
 	d->fields =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	d->field_order = core_ptr_array_new(g_free);
+	d->notes = core_ptr_array_new(g_free);
 	return d;
 }
 
@@ -138,6 +153,7 @@ core_document_free(CoreDocument *doc)
 	g_array_unref(doc->pages);
 	g_hash_table_unref(doc->fields);
 	g_ptr_array_unref(doc->field_order);
+	g_ptr_array_unref(doc->notes);
 	g_free(doc);
 }
 

@@ -105,6 +105,13 @@ typedef struct {
 	double confidence; /* 0..1: OCR mean word confidence; 1 for pdf_text */
 	int stamped;	   /* 1 seal seen, 0 none seen, -1 not examined */
 	GArray *seals;	   /* CoreBox of each red seal found, owned */
+	/* char*, one per seal at the same index: the organisation read from
+	 * the seal's ring, or NULL when it could not be read. Owned; kept
+	 * the length of SEALS by whoever sets them (core_page_set_seals). */
+	GPtrArray *seal_orgs;
+	/* char*: payloads of the QR codes decoded on the page, in reading
+	 * order (top to bottom). Owned. */
+	GPtrArray *codes;
 	GArray *words;	   /* CoreWord, owned; empty when not known */
 	int rotation;	   /* degrees the page was turned clockwise to read */
 	const char *layer; /* static: PDF text layer verdict ("trusted",
@@ -117,6 +124,10 @@ typedef struct {
  * Caller owns; free with core_page_free. */
 CorePage *core_page_new(const char *file, int page);
 void core_page_free(CorePage *page);
+
+/* Replace PAGE's seals by copies of the N boxes at BOXES, their ring
+ * organisations unknown, and set stamped (1 when N > 0, else 0). */
+void core_page_set_seals(CorePage *page, const CoreBox *boxes, guint n);
 
 /* Replace PAGE's text by a copy of TEXT. */
 void core_page_set_text(CorePage *page, const char *text, CoreTextSource source,
@@ -132,6 +143,10 @@ typedef struct {
 	int stamped_page;	/* first page with a seal, 0 when none */
 	GHashTable *fields;	/* char* name -> char* value, both owned */
 	GPtrArray *field_order; /* char* names in insertion order, owned */
+	/* char*: what the reviewer should know about how the fields were
+	 * read, e.g. that the invoice's QR code overrode a misread number.
+	 * Chinese. Owned. */
+	GPtrArray *notes;
 } CoreDocument;
 
 /* New document of TYPE in FILE with no pages. Caller owns. */

@@ -84,6 +84,8 @@ add_document(JsonBuilder *b, const CoreDocument *doc,
 	if (doc->stamped_page > 0)
 		add_int(b, "stamped_page", doc->stamped_page);
 	add_fields(b, doc);
+	if (doc->notes->len > 0)
+		add_strings(b, "notes", doc->notes);
 	json_builder_end_object(b);
 }
 
@@ -138,14 +140,34 @@ add_findings(JsonBuilder *b, GPtrArray *findings)
 	json_builder_end_array(b);
 }
 
+/* [x, y, w, h], and NAME as a fifth element when it is not NULL. */
 static void
-add_box(JsonBuilder *b, const CoreBox *box)
+add_box(JsonBuilder *b, const CoreBox *box, const char *name)
 {
 	json_builder_begin_array(b);
 	json_builder_add_double_value(b, (double)(gint64)(box->x * 1e4) / 1e4);
 	json_builder_add_double_value(b, (double)(gint64)(box->y * 1e4) / 1e4);
 	json_builder_add_double_value(b, (double)(gint64)(box->w * 1e4) / 1e4);
 	json_builder_add_double_value(b, (double)(gint64)(box->h * 1e4) / 1e4);
+	if (name != NULL)
+		json_builder_add_string_value(b, name);
+	json_builder_end_array(b);
+}
+
+/* [x, y, w, h] per seal, with the organisation read from its ring as a
+ * fifth element when there is one. */
+static void
+add_seals(JsonBuilder *b, const CorePage *p)
+{
+	json_builder_set_member_name(b, "seals");
+	json_builder_begin_array(b);
+	for (guint j = 0; j < p->seals->len; j++) {
+		const char *org = j < p->seal_orgs->len
+				      ? g_ptr_array_index(p->seal_orgs, j)
+				      : NULL;
+
+		add_box(b, &g_array_index(p->seals, CoreBox, j), org);
+	}
 	json_builder_end_array(b);
 }
 
@@ -169,11 +191,9 @@ add_pages(JsonBuilder *b, GPtrArray *pages)
 		add_ratio(b, "confidence", p->confidence);
 		add_int(b, "rotation", p->rotation);
 		add_stamped(b, p->stamped);
-		json_builder_set_member_name(b, "seals");
-		json_builder_begin_array(b);
-		for (guint j = 0; j < p->seals->len; j++)
-			add_box(b, &g_array_index(p->seals, CoreBox, j));
-		json_builder_end_array(b);
+		add_seals(b, p);
+		if (p->codes->len > 0)
+			add_strings(b, "codes", p->codes);
 		json_builder_end_object(b);
 		g_free(ref);
 	}

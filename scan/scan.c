@@ -189,10 +189,14 @@ cached_seals(Scan *s, const IngestFile *file, CorePage *page)
 	found =
 	    store_page_lookup(s->store, file->sha256, SCAN_LAYER_KEY, cached);
 	if (found) {
-		g_array_set_size(page->seals, 0);
-		g_array_append_vals(page->seals, cached->seals->data,
+		core_page_set_seals(page, (const CoreBox *)cached->seals->data,
 				    cached->seals->len);
-		page->stamped = cached->stamped;
+		for (guint i = 0; i < cached->seal_orgs->len; i++)
+			page->seal_orgs->pdata[i] =
+			    g_steal_pointer(&cached->seal_orgs->pdata[i]);
+		g_ptr_array_extend_and_steal(page->codes,
+					     g_steal_pointer(&cached->codes));
+		cached->codes = core_ptr_array_new(g_free);
 	}
 	core_page_free(cached);
 	return found;
@@ -270,9 +274,8 @@ add_file(Scan *s, ScanTask *load)
 static void
 take_seals(CorePage *page, ScanTask *task)
 {
-	g_array_set_size(page->seals, 0);
-	g_array_append_vals(page->seals, task->seals->data, task->seals->len);
-	page->stamped = task->seals->len > 0;
+	core_page_set_seals(page, (const CoreBox *)task->seals->data,
+			    task->seals->len);
 }
 
 /* Results move into the page; the store gets them before the text is

@@ -49,18 +49,35 @@ words_json(GArray *words)
 	return to_json(arr);
 }
 
-/* [[x, y, w, h], ...] */
+/* [[x, y, w, h], [x, y, w, h, "organisation"], ...]: the organisation
+ * read from the ring when there is one. */
 static char *
-seals_json(GArray *seals)
+seals_json(const CorePage *page)
 {
 	JsonArray *arr = json_array_new();
 
-	for (guint i = 0; i < seals->len; i++) {
+	for (guint i = 0; i < page->seals->len; i++) {
 		JsonArray *one = json_array_new();
+		const char *org = i < page->seal_orgs->len
+				      ? g_ptr_array_index(page->seal_orgs, i)
+				      : NULL;
 
-		add_box(one, &g_array_index(seals, CoreBox, i));
+		add_box(one, &g_array_index(page->seals, CoreBox, i));
+		if (org != NULL)
+			json_array_add_string_element(one, org);
 		json_array_add_array_element(arr, one);
 	}
+	return to_json(arr);
+}
+
+/* ["payload", ...] */
+static char *
+codes_json(GPtrArray *codes)
+{
+	JsonArray *arr = json_array_new();
+
+	for (guint i = 0; i < codes->len; i++)
+		json_array_add_string_element(arr, g_ptr_array_index(codes, i));
 	return to_json(arr);
 }
 
@@ -111,17 +128,48 @@ words_from_json(GArray *words, const char *json)
 }
 
 static void
-seals_from_json(GArray *seals, const char *json)
+seals_from_json(CorePage *page, const char *json)
 {
 	JsonParser *p = json_parser_new_immutable();
 	JsonArray *arr = parse_array(p, json);
 
+	core_page_set_seals(page, NULL, 0);
 	for (guint i = 0; arr != NULL && i < json_array_get_length(arr); i++) {
 		JsonArray *one = json_array_get_array_element(arr, i);
 		CoreBox b;
+		JsonNode *org;
 
-		if (one != NULL && read_box(one, 0, &b))
-			g_array_append_val(seals, b);
+		if (one == NULL || !read_box(one, 0, &b))
+			continue;
+		g_array_append_val(page->seals, b);
+		org = json_array_get_length(one) > 4
+			  ? json_array_get_element(one, 4)
+			  : NULL;
+		g_ptr_array_add(page->seal_orgs,
+				org != NULL && JSON_NODE_HOLDS_VALUE(org) &&
+					json_node_get_value_type(org) ==
+					    G_TYPE_STRING
+				    ? g_strdup(json_node_get_string(org))
+				    : NULL);
+	}
+	page->stamped = page->seals->len > 0;
+	g_object_unref(p);
+}
+
+static void
+codes_from_json(GPtrArray *codes, const char *json)
+{
+	JsonParser *p = json_parser_new_immutable();
+	JsonArray *arr = parse_array(p, json);
+
+	g_ptr_array_set_size(codes, 0);
+	for (guint i = 0; arr != NULL && i < json_array_get_length(arr); i++) {
+		JsonNode *n = json_array_get_element(arr, i);
+
+		if (JSON_NODE_HOLDS_VALUE(n) &&
+		    json_node_get_value_type(n) == G_TYPE_STRING)
+			g_ptr_array_add(codes,
+					g_strdup(json_node_get_string(n)));
 	}
 	g_object_unref(p);
 }
@@ -145,10 +193,9 @@ fill_page(sqlite3_stmt *st, CorePage *page)
 	    sqlite3_column_double(st, 2));
 	g_array_set_size(page->words, 0);
 	words_from_json(page->words, (const char *)sqlite3_column_text(st, 3));
-	g_array_set_size(page->seals, 0);
-	seals_from_json(page->seals, (const char *)sqlite3_column_text(st, 4));
-	page->stamped = page->seals->len > 0;
+	seals_from_json(page, (const char *)sqlite3_column_text(st, 4));
 	page->rotation = sqlite3_column_int(st, 5);
+	codes_from_json(page->codes, (const char *)sqlite3_column_text(st, 6));
 }
 
 gboolean
@@ -158,7 +205,8 @@ store_page_lookup(Store *store, const char *sha256, const char *engine,
 	sqlite3_stmt *st = store_prepare(
 	    store,
 	    "SELECT source, text, confidence, words_json, seals_json, "
-	    "rotation FROM page WHERE sha256 = ?1 AND page = ?2 AND "
+	    "rotation, codes_json FROM page WHERE sha256 = ?1 AND page = ?2 "
+	    "AND "
 	    "engine = ?3",
 	    NULL);
 	gboolean found = FALSE;
@@ -183,16 +231,18 @@ store_page_save(Store *store, const char *sha256, const char *engine,
 	sqlite3_stmt *st = store_prepare(
 	    store,
 	    "INSERT OR REPLACE INTO page(sha256, page, engine, source, text, "
-	    "confidence, words_json, seals_json, rotation) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	    "confidence, words_json, seals_json, rotation, codes_json) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	    error);
 	char *words;
 	char *seals;
+	char *codes;
 
 	if (st == NULL)
 		return FALSE;
 	words = words_json(page->words);
-	seals = seals_json(page->seals);
+	seals = seals_json(page);
+	codes = codes_json(page->codes);
 	store_bind_text(st, 1, sha256);
 	sqlite3_bind_int(st, 2, page->page);
 	store_bind_text(st, 3, engine);
@@ -202,8 +252,10 @@ store_page_save(Store *store, const char *sha256, const char *engine,
 	store_bind_text(st, 7, words);
 	store_bind_text(st, 8, seals);
 	sqlite3_bind_int(st, 9, page->rotation);
+	store_bind_text(st, 10, codes);
 	g_free(words);
 	g_free(seals);
+	g_free(codes);
 	return store_step_done(store, st, error, "saving a page");
 }
 

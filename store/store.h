@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 /* How long a writer waits for another process holding the store. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 

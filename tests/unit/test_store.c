@@ -44,12 +44,15 @@ sample_page(void)
 	CorePage *p = core_page_new("证书/cert.jpg", 1);
 	CoreWord w = {
 	    g_strdup("软著登字第5439203号"), {0.1, 0.2, 0.5, 0.03}, 0.91};
-	CoreBox seal = {0.6, 0.7, 0.2, 0.14};
+	CoreBox seals[] = {{0.6, 0.7, 0.2, 0.14}, {0.1, 0.8, 0.15, 0.1}};
 
 	core_page_set_text(p, "发票号码 123", CORE_TEXT_OCR, 0.87);
 	g_array_append_val(p->words, w);
-	g_array_append_val(p->seals, seal);
-	p->stamped = 1;
+	/* The first seal's ring was read, the second's not. */
+	core_page_set_seals(p, seals, G_N_ELEMENTS(seals));
+	p->seal_orgs->pdata[0] = g_strdup("广西某某科技有限公司");
+	g_ptr_array_add(p->codes, g_strdup("01,32,,26452000000012345678,"
+					   "60000.00,20260310,,A1B2"));
 	p->rotation = 90;
 	return p;
 }
@@ -79,9 +82,16 @@ test_page_cache_survives_reopen(Fixture *f, gconstpointer data)
 	g_assert_cmpfloat_with_epsilon(got->confidence, 0.87, 1e-9);
 	g_assert_cmpint(got->rotation, ==, 90);
 	g_assert_cmpint(got->stamped, ==, 1);
-	g_assert_cmpuint(got->seals->len, ==, 1);
+	g_assert_cmpuint(got->seals->len, ==, 2);
 	g_assert_cmpfloat_with_epsilon(g_array_index(got->seals, CoreBox, 0).y,
 				       0.7, 1e-4);
+	g_assert_cmpuint(got->seal_orgs->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(got->seal_orgs, 0), ==,
+			"广西某某科技有限公司");
+	g_assert_null(g_ptr_array_index(got->seal_orgs, 1));
+	g_assert_cmpuint(got->codes->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(got->codes, 0), ==,
+			"01,32,,26452000000012345678,60000.00,20260310,,A1B2");
 	g_assert_cmpuint(got->words->len, ==, 1);
 	w = &g_array_index(got->words, CoreWord, 0);
 	g_assert_cmpstr(w->text, ==, "软著登字第5439203号");
