@@ -16,7 +16,8 @@ typedef struct {
 typedef struct {
 	const char *type; /* static or borrowed from the rules */
 	double confidence;
-	GArray *scores; /* Score, in the rules' type order */
+	const char *guess; /* "other": the best type below the threshold */
+	GArray *scores;	   /* Score, in the rules' type order */
 } Verdict;
 
 /* Letters and digits (Han included): what OCR noise has few of. */
@@ -173,6 +174,7 @@ pick_best(const ClassifyRules *r, Verdict *v, int meaningful)
 	/* How far below the threshold: a page that nearly made it is a
 	 * weaker "other" than one that matched nothing. */
 	v->type = CLASSIFY_TYPE_OTHER;
+	v->guess = winner != NULL && best > 0 ? winner->id : NULL;
 	v->confidence =
 	    meaningful == 0
 		? 0
@@ -223,12 +225,14 @@ cleanup:
 void
 classify_page(const ClassifyRules *rules, CorePage *page, gboolean is_image)
 {
-	Verdict v = {NULL, 0, NULL};
+	Verdict v = {NULL, 0, NULL, NULL};
 
 	verdict_compute(rules, page->text, is_image, &v, NULL);
 	g_free(page->type);
 	page->type = g_strdup(v.type);
 	page->type_confidence = v.confidence;
+	g_free(page->type_guess);
+	page->type_guess = g_strdup(v.guess);
 	g_array_unref(v.scores);
 }
 
@@ -237,7 +241,7 @@ classify_explain(const ClassifyRules *rules, const char *text,
 		 gboolean is_image)
 {
 	GString *why = g_string_new(NULL);
-	Verdict v = {NULL, 0, NULL};
+	Verdict v = {NULL, 0, NULL, NULL};
 
 	verdict_compute(rules, text, is_image, &v, why);
 	g_string_append_printf(why, "=> %s (%.2f)\n", v.type, v.confidence);

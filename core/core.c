@@ -100,6 +100,7 @@ core_page_free(CorePage *page)
 	g_free(page->file);
 	g_free(page->text);
 	g_free(page->type);
+	g_free(page->type_guess);
 	g_array_unref(page->seals);
 	g_ptr_array_unref(page->seal_orgs);
 	g_ptr_array_unref(page->codes);

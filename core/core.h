@@ -118,6 +118,10 @@ typedef struct {
 			      "garbled", "scanned", "none"); NULL: image */
 	char *type;	   /* document type id from classify, or NULL */
 	double type_confidence; /* 0..1 */
+	/* When TYPE is "other": the type that scored best, though below the
+	 * rules' threshold, so the report can say what the page nearly was;
+	 * NULL when no type scored at all. Owned. */
+	char *type_guess;
 } CorePage;
 
 /* New page with FILE and PAGE copied, text "" and source NONE, stamped -1.

@@ -185,6 +185,8 @@ add_pages(JsonBuilder *b, GPtrArray *pages)
 		json_builder_begin_object(b);
 		add_str(b, "page", ref);
 		add_str(b, "type", p->type);
+		if (p->type_guess != NULL)
+			add_str(b, "type_guess", p->type_guess);
 		add_str(b, "text_source", core_text_source_name(p->source));
 		if (p->layer != NULL)
 			add_str(b, "text_layer", p->layer);

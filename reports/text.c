@@ -1,6 +1,8 @@
 /* text.c - the terminal summary: what a reviewer reads first. The verdict,
  * then every checklist item with a mark, then each finding with the pages
  * that show it, so the next step is always a file#page to open. */
+#include <string.h>
+
 #include "reports/reports.h"
 
 typedef struct {
@@ -135,10 +137,42 @@ append_padded(GString *out, const char *s, int width)
 		g_string_append_c(out, ' ');
 }
 
+/* The first page of DOC among PAGES, or NULL. */
+static const CorePage *
+first_page(const CoreDocument *doc, GPtrArray *pages)
+{
+	int first = g_array_index(doc->pages, int, 0);
+
+	for (guint i = 0; i < pages->len; i++) {
+		const CorePage *p = g_ptr_array_index(pages, i);
+
+		if (p->page == first && strcmp(p->file, doc->file) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* A page no type recognised says so, with what it came closest to, so the
+ * reviewer can tell an unusual layout from a document that is not
+ * evidence at all. */
+static void
+unrecognised(Out *o, const CoreDocument *d, GPtrArray *pages,
+	     const ClassifyRules *rules)
+{
+	const CorePage *p = first_page(d, pages);
+
+	g_string_append_printf(o->out, " %s（未能识别类型", paint(o, YELLOW));
+	if (p != NULL && p->type_guess != NULL)
+		g_string_append_printf(
+		    o->out, "，最接近%s",
+		    classify_type_label(rules, p->type_guess));
+	g_string_append_printf(o->out, "）%s", paint(o, RESET));
+}
+
 /* What each document was taken for, so a wrong classification is seen
  * before the checklist built on it is trusted. */
 static void
-documents(Out *o, GPtrArray *docs, const ClassifyRules *rules)
+documents(Out *o, GPtrArray *docs, GPtrArray *pages, const ClassifyRules *rules)
 {
 	g_string_append_printf(o->out, "识别出的材料 %u 份:\n", docs->len);
 	for (guint i = 0; i < docs->len; i++) {
@@ -155,6 +189,8 @@ documents(Out *o, GPtrArray *docs, const ClassifyRules *rules)
 					       d->pages->len);
 		if (d->stamped > 0)
 			g_string_append(o->out, " · 有印章");
+		if (strcmp(d->type, "other") == 0) /* CONTRACT §2 */
+			unrecognised(o, d, pages, rules);
 		g_string_append_c(o->out, '\n');
 		g_free(ref);
 	}
@@ -180,7 +216,8 @@ reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color)
 	Out o = {color, g_string_new(NULL)};
 
 	header(&o, result);
-	documents(&o, result->documents, scan_context_rules(ctx));
+	documents(&o, result->documents, result->pages,
+		  scan_context_rules(ctx));
 	checklist(&o, result->checklist);
 	findings(&o, result->findings);
 	footer(&o, result);
