@@ -118,6 +118,9 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 			g_string_append(g_string_append(text, p->text), "\n");
 	}
 	classify_extract_fields(rules, doc, text->str);
+	/* The QR code, read without OCR, corrects what OCR misread. */
+	classify_check_codes(
+	    rules, doc, (CorePage *const *)pages->pdata + first, end - first);
 	g_string_free(text, TRUE);
 	return doc;
 }

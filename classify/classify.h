@@ -31,6 +31,11 @@ gboolean classify_rules_knows_type(const ClassifyRules *rules,
  * "sealed = true"), so their pages are searched for one. */
 gboolean classify_type_is_sealed(const ClassifyRules *rules, const char *type);
 
+/* TRUE when documents of TYPE carry a QR code worth decoding (the rules'
+ * "codes = true": VAT invoices), so their text-layer pages are drawn fine
+ * enough for one. */
+gboolean classify_type_has_codes(const ClassifyRules *rules, const char *type);
+
 /* Chinese label of TYPE (e.g. "发票"), or TYPE itself when unknown.
  * Borrowed. */
 const char *classify_type_label(const ClassifyRules *rules, const char *type);
@@ -62,8 +67,22 @@ void classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
  * array classify_documents grouped), after they were searched for seals. */
 void classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages);
 
+/* Cross-check each document of a "codes" type against the first invoice QR
+ * payload its PAGES carry (see classify_invoice_qr_parse): set qr_number,
+ * qr_code, qr_amount, qr_date and qr_check_code, and where the read
+ * number, code, date or net amount disagrees with the QR or is missing,
+ * take the QR's and say so in doc->notes. classify_documents does this
+ * already; call it again after codes were added to pages. A document
+ * checked once (it has qr_number) is left alone. */
+void classify_documents_update_codes(const ClassifyRules *rules,
+				     GPtrArray *docs, GPtrArray *pages);
+
 /* Extract the fields the rules define for DOC->type from TEXT (normalised)
- * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). */
+ * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). A 大写
+ * amount disagreeing with its 小写 twin drops the twin and sets
+ * NAME_conflict; when DOC->source is not pdf_text, a credit code failing
+ * its check character is repaired if exactly one OCR confusion fixes it
+ * (NAME_corrected = "true" and a note in DOC->notes). */
 void classify_extract_fields(const ClassifyRules *rules, CoreDocument *doc,
 			     const char *text);
 
@@ -87,11 +106,33 @@ char *classify_amount_from_capital(const char *text);
  * Returns a new string, or NULL when TEXT is not an amount. */
 char *classify_normalize_amount(const char *text);
 
-/* "2026年1月5日", "2026-01-05", "2026/1/5", "2026.01.05", "20260105" or
- * "二〇二六年一月五日" as "2026-01-05"; OCR's O, l, I, | and ] in the
- * digits are read as 0 and 1. Impossible dates (2026-02-30) and years
+/* "2026年1月5日", "2026 年 1 月 5 日", "2026-01-05", "2026/1/5",
+ * "2026.01.05", "20260105" or "二〇二六年一月五日" as "2026-01-05"; OCR's
+ * O, o, l, I, | ] and S in the digits are read as 0, 1 and 5, and O, o or
+ * 0 among Chinese numerals as 〇. Impossible dates (2026-02-30) and years
  * outside 1900..2100 give NULL. Returns a new string or NULL. */
 char *classify_normalize_date(const char *text);
+
+/* The fields of a Chinese VAT invoice's QR code. */
+typedef struct {
+	char type[3]; /* 01 专票, 04 普票, 10 电子普票, 31/32 全电 … */
+	char code[13];	     /* 10 or 12 digits; "" on 全电 invoices */
+	char number[21];     /* 20 digits (全电), or 8 with a code */
+	char amount[24];     /* excluding tax, two decimals: "56603.77" */
+	char date[11];	     /* YYYY-MM-DD */
+	char check_code[33]; /* 校验码, letters and digits; may be "" */
+} ClassifyInvoiceQr;
+
+/* Read PAYLOAD, a VAT invoice QR code's text: "version,type,code,number,
+ * amount,date,check code,tail", e.g. "01,32,,26452000000012345678,
+ * 56603.77,20260310,,A1B2" or "01,04,4500201130,12345678,1000.00,20250105,
+ * 12345678901234567890,ABCD". Tolerated: spaces around fields, full-width
+ * commas, a trailing comma, no tail or check code, one-decimal amounts,
+ * a minus (红字 invoices). Refused: another shape (a URL, too few fields,
+ * an 8-digit number without a 10/12-digit code, an impossible date, a
+ * non-decimal amount), over 512 bytes, invalid UTF-8. Fills *OUT on TRUE;
+ * on FALSE *OUT is cleared. */
+gboolean classify_invoice_qr_parse(const char *payload, ClassifyInvoiceQr *out);
 
 /* TRUE when CODE has the shape of an 18-character unified social credit
  * code (GB 32100): [0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}. */
@@ -101,6 +142,29 @@ gboolean classify_is_credit_code(const char *code);
  * character. Extraction does not require it (samples and some scans fail
  * it); checks may use it to tell an OCR misread from a different party. */
 gboolean classify_credit_code_checksum_ok(const char *code);
+
+/* When CODE has the shape but fails the check, try the one-character OCR
+ * confusions 0/D/Q, 1/L, 8/B and 6/G at each position; the variant that
+ * passes, when exactly one does, as a new string. NULL when CODE passes
+ * already, is no code, or no single variant or several pass (a guess
+ * between parties is no repair). Field extraction applies it to OCR'd
+ * documents and records it in NAME_corrected. */
+char *classify_credit_code_repair(const char *code);
+
+/* TRUE when NUMBER (with CODE, the 发票代码, or NULL) is an invoice's
+ * number by length and format: 20 digits of a 全电 invoice, starting with
+ * the year's last two digits and a province's tax office code (11..65),
+ * with no code; or 8 digits with a 10- or 12-digit code. A phone number,
+ * a bank account or an 8-digit number without its code is not one. */
+gboolean classify_invoice_number_ok(const char *number, const char *code);
+
+/* One spelling of an organisation or person's name for comparing: full
+ * width to half, whitespace and formatting punctuation (. , : ; 、 · quotes
+ * 《》) dropped, every bracket as ( ), ASCII letters upper case. Words are
+ * never merged: 有限公司 and 有限责任公司 stay different, as do 分公司 and
+ * 公司. Returns a new string, or NULL for NULL, invalid UTF-8 or nothing
+ * left. */
+char *classify_normalize_name(const char *name);
 
 G_END_DECLS
 

@@ -65,6 +65,7 @@ typedef struct {
 	char *label;
 	gboolean one_per_page; /* each page of this type is its own document */
 	gboolean sealed;       /* issued under a seal: look for one */
+	gboolean codes;	       /* carries a QR code worth decoding */
 	double untitled_min;   /* score needed when no title.* cue matched;
 				  0 = no such requirement */
 	GPtrArray *cues;       /* Cue*, in file order */
@@ -120,5 +121,12 @@ char *classify_value_convert(const FieldRule *field, const char *raw);
  * after cutting out a bracketed short name ("[简称：XX]"). Returns the
  * version as "V<numbers>" (new string), or NULL when there is none. */
 char *classify_split_version(char *name);
+
+/* ---- qr.c: the invoice's QR code as a second reading ----------------- */
+
+/* Cross-check DOC against the invoice QR payloads of its N PAGES, as
+ * classify_documents_update_codes does for one document. */
+void classify_check_codes(const ClassifyRules *rules, CoreDocument *doc,
+			  CorePage *const *pages, guint n);
 
 #endif

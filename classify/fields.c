@@ -1,19 +1,48 @@
 /* fields.c - pull a document's fields out of its text with the patterns of
  * [fields TYPE]: alternatives tried in file order, the first valid value
  * wins; then 大写 amounts are checked against their 小写 twins, because a
- * reviewer trusts neither alone when OCR may have misread one. */
+ * reviewer trusts neither alone when OCR may have misread one, and OCR'd
+ * credit codes are held to their check character. */
 #include <string.h>
 
 #include "classify/classify_int.h"
 
-/* The NTH valid value of F's pattern in S (the last when nth is 0), as a
- * new string, or NULL. */
+/* How a field picks among its pattern's valid values. Date fields named
+ * *_earliest or *_latest span a document (the records of a run log): their
+ * order on the page says nothing, their calendar order everything. */
+typedef enum { PICK_NTH, PICK_EARLIEST, PICK_LATEST } Pick;
+
+static Pick
+pick_of(const FieldRule *f)
+{
+	if (f->kind != VALUE_DATE)
+		return PICK_NTH;
+	if (g_str_has_suffix(f->name, "_earliest"))
+		return PICK_EARLIEST;
+	if (g_str_has_suffix(f->name, "_latest"))
+		return PICK_LATEST;
+	return PICK_NTH;
+}
+
+/* TRUE when V should replace BEST under PICK (ISO dates sort as text). */
+static gboolean
+better(Pick pick, const char *v, const char *best)
+{
+	if (best == NULL || pick == PICK_NTH)
+		return TRUE;
+	return pick == PICK_EARLIEST ? strcmp(v, best) < 0
+				     : strcmp(v, best) > 0;
+}
+
+/* The NTH valid value of F's pattern in S (the last when nth is 0; the
+ * earliest or latest date for those fields), as a new string, or NULL. */
 static char *
 find_value(const FieldRule *f, ClassifySubject *s)
 {
 	size_t from = 0, a, b;
 	char *last = NULL;
 	int count = 0;
+	Pick pick = pick_of(f);
 
 	while (
 	    classify_subject_next(s, f->re, f->group, s->len, &from, &a, &b)) {
@@ -23,12 +52,16 @@ find_value(const FieldRule *f, ClassifySubject *s)
 		g_free(raw);
 		if (v == NULL)
 			continue;
+		if (!better(pick, v, last)) {
+			g_free(v);
+			continue;
+		}
 		g_free(last);
 		last = v;
-		if (f->nth != 0 && ++count == f->nth)
+		if (pick == PICK_NTH && f->nth != 0 && ++count == f->nth)
 			return last;
 	}
-	if (f->nth != 0) {
+	if (pick == PICK_NTH && f->nth != 0) {
 		g_free(last); /* fewer than nth valid values */
 		return NULL;
 	}
@@ -79,6 +112,33 @@ check_capital(CoreDocument *found, GHashTable *dropped, const FieldRule *f)
 	g_free(value);
 }
 
+/* A credit code read by OCR that fails its check character is most often
+ * one misread character: take the unique one-character variant that
+ * passes, say so in NAME_corrected and a note. A text layer prints the code
+ * as issued, so a failing one there is left for the checks to report. */
+static void
+repair_credit_code(CoreDocument *doc, CoreDocument *found, const FieldRule *f)
+{
+	const char *read = core_document_get_field(found, f->name);
+	char *fixed, *flag;
+
+	if (read == NULL || doc->source == CORE_TEXT_PDF)
+		return;
+	fixed = classify_credit_code_repair(read);
+	if (fixed == NULL)
+		return;
+	g_ptr_array_add(doc->notes,
+			g_strdup_printf("统一社会信用代码（%s）识别为 %s，"
+					"校验位不符；按 OCR 常见误认（0/D/Q、"
+					"1/L、8/B、6/G）更正为 %s",
+					f->name, read, fixed));
+	core_document_set_field(found, f->name, fixed);
+	flag = g_strconcat(f->name, "_corrected", NULL);
+	core_document_set_field(found, flag, "true");
+	g_free(flag);
+	g_free(fixed);
+}
+
 static void
 copy_fields(CoreDocument *doc, const CoreDocument *found, GHashTable *dropped)
 {
@@ -126,6 +186,10 @@ classify_extract_fields(const ClassifyRules *rules, CoreDocument *doc,
 
 		if (f->checks != NULL)
 			check_capital(found, dropped, f);
+		/* Alternatives share the name: the first repair makes the
+		 * code pass, so it is done once. */
+		if (f->kind == VALUE_CREDIT_CODE)
+			repair_credit_code(doc, found, f);
 	}
 	copy_fields(doc, found, dropped);
 	classify_subject_clear(&s);

@@ -478,6 +478,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 		return parse_flag(value, &t->one_per_page, w, error);
 	if (strcmp(w->key, "sealed") == 0)
 		return parse_flag(value, &t->sealed, w, error);
+	if (strcmp(w->key, "codes") == 0)
+		return parse_flag(value, &t->codes, w, error);
 	if (strcmp(w->key, "untitled_min") == 0) {
 		if (!parse_double(value, &t->untitled_min) ||
 		    t->untitled_min <= 0) {
@@ -489,7 +491,7 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	if (!cue_kind_of(w->key, &kind)) {
 		rules_error(error, w,
 			    "unknown key (expected label, one_per_page, "
-			    "sealed, untitled_min, title.*, cue.*, "
+			    "sealed, codes, untitled_min, title.*, cue.*, "
 			    "neg.* or each.*)");
 		return FALSE;
 	}
@@ -803,6 +805,15 @@ classify_type_is_sealed(const ClassifyRules *rules, const char *type)
 	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
 
 	return t != NULL && t->sealed;
+}
+
+gboolean
+classify_type_has_codes(const ClassifyRules *rules, const char *type)
+{
+	const TypeRules *t =
+	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
+
+	return t != NULL && t->codes;
 }
 
 gboolean

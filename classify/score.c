@@ -99,10 +99,28 @@ cue_score(const Cue *c, ClassifySubject *s, size_t top)
 		   : 0;
 }
 
+/* The most TYPE's cues other than its titles can add up to. */
+static double
+body_ceiling(const TypeRules *t)
+{
+	double most = 0;
+
+	for (guint i = 0; i < t->cues->len; i++) {
+		const Cue *c = g_ptr_array_index(t->cues, i);
+
+		if (c->kind != CUE_TITLE && c->weight > 0)
+			most += c->weight * c->max_hits;
+	}
+	return most;
+}
+
 /* Sum TYPE's cues over S; with WHY, name each cue that counted. When the
  * type sets untitled_min, a page without any of its titles must reach it
  * or score 0: report bodies share their words, and a second page taken
- * for a new document splits the first (as "other" it continues it). */
+ * for a new document splits the first (as "other" it continues it).
+ * Titles are matched first: most types' other cues cannot reach
+ * untitled_min, and then, without a title, they are not looked for (a
+ * page is matched against every type, so this halves classification). */
 static double
 type_score(const TypeRules *t, ClassifySubject *s, size_t top, GString *why)
 {
@@ -110,14 +128,23 @@ type_score(const TypeRules *t, ClassifySubject *s, size_t top, GString *why)
 	gboolean titled = FALSE;
 	guint i;
 
-	for (i = 0; i < t->cues->len; i++) {
-		const Cue *c = g_ptr_array_index(t->cues, i);
-		double got = cue_score(c, s, top);
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !titled && t->untitled_min > 0 &&
+		    body_ceiling(t) < t->untitled_min)
+			return 0;
+		for (i = 0; i < t->cues->len; i++) {
+			const Cue *c = g_ptr_array_index(t->cues, i);
+			double got;
 
-		if (got != 0 && why != NULL)
-			g_string_append_printf(why, " %s%+g", c->key, got);
-		titled = titled || (c->kind == CUE_TITLE && got > 0);
-		total += got;
+			if ((c->kind == CUE_TITLE) != (pass == 0))
+				continue;
+			got = cue_score(c, s, top);
+			if (got != 0 && why != NULL)
+				g_string_append_printf(why, " %s%+g", c->key,
+						       got);
+			titled = titled || (c->kind == CUE_TITLE && got > 0);
+			total += got;
+		}
 	}
 	if (t->untitled_min > 0 && !titled && total > 0 &&
 	    total < t->untitled_min) {

@@ -25,6 +25,8 @@ as_digit(char c)
 {
 	if (c == 'O' || c == 'o')
 		return '0';
+	if (c == 'S')
+		return '5';
 	return is_confusable(c) ? '1' : c;
 }
 
@@ -49,9 +51,16 @@ repair_digit_runs(char *s)
 				s[k] = as_digit(s[k]);
 		i = j > i ? j : i + 1;
 	}
+	/* An S is a 5 only with digits on both sides: "2O25SR" keeps its SR,
+	 * "12S45" is 12545. */
+	for (i = 1; i + 1 < n; i++)
+		if (s[i] == 'S' && g_ascii_isdigit(s[i - 1]) &&
+		    g_ascii_isdigit(s[i + 1]))
+			s[i] = '5';
 }
 
-/* Where a value can only be digits, every confusable is one. */
+/* Where a value can only be digits, every confusable is one, and so is
+ * an S (Tesseract's 5). */
 static void
 repair_all(char *s)
 {
@@ -182,6 +191,58 @@ value_text(const char *raw)
 	return v;
 }
 
+/* ---- names ------------------------------------------------------------ */
+
+/* Punctuation that only formats a name: dots and commas, quotes, the middle
+ * dot, the colon a label left behind. */
+static gboolean
+is_name_noise(gunichar c)
+{
+	return g_unichar_isspace(c) ||
+	       (c < 0x80 && c != 0 && strchr(".,;:'\"`_", (int)c) != NULL) ||
+	       index_in("、。，；：·・•“”‘’《》", c) >= 0;
+}
+
+/* Opening and closing brackets of any shape, as ( and ). */
+static gunichar
+name_bracket(gunichar c)
+{
+	if (index_in("([{【〔［｛〈", c) >= 0)
+		return '(';
+	if (index_in(")]}】〕］｝〉", c) >= 0)
+		return ')';
+	return c;
+}
+
+char *
+classify_normalize_name(const char *name)
+{
+	GString *out;
+	char *norm;
+	const char *p;
+
+	if (name == NULL || !g_utf8_validate(name, -1, NULL))
+		return NULL;
+	norm = core_text_normalize(name); /* width, dashes, quotes */
+	out = g_string_new(NULL);
+	for (p = norm; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (is_name_noise(c))
+			continue;
+		c = name_bracket(c);
+		if (c < 0x80)
+			c = (gunichar)g_ascii_toupper((char)c);
+		g_string_append_unichar(out, c);
+	}
+	g_free(norm);
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
 /* ---- codes -------------------------------------------------------------- */
 
 static const char CREDIT_ALPHABET[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -219,8 +280,29 @@ classify_credit_code_checksum_ok(const char *code)
 	return CREDIT_ALPHABET[check] == code[17];
 }
 
+/* Letters OCR shows for a digit, where only a digit can stand. */
+static char
+letter_as_digit(char c)
+{
+	switch (c) {
+	case 'D':
+	case 'Q':
+		return '0';
+	case 'L':
+		return '1';
+	case 'B':
+		return '8';
+	case 'G':
+		return '6';
+	default:
+		return c;
+	}
+}
+
 /* The code's alphabet leaves out I, O, S, V and Z, so where OCR shows one
- * of them it misread 1, 0, 5 or 2 (V has no look-alike and stays wrong). */
+ * of them it misread 1, 0, 5 or 2 (V has no look-alike and stays wrong).
+ * Characters 3-8 (the administrative division) are digits, so a D, Q, L,
+ * B or G there is a misread 0, 1, 8 or 6. */
 static char *
 value_credit_code(const char *raw)
 {
@@ -231,16 +313,92 @@ value_credit_code(const char *raw)
 		*p = g_ascii_toupper(as_digit(*p));
 		if (*p == 'I')
 			*p = '1';
-		else if (*p == 'S')
-			*p = '5';
 		else if (*p == 'Z')
 			*p = '2';
+		if (p - v >= 2 && p - v < 8)
+			*p = letter_as_digit(*p);
 	}
 	if (!classify_is_credit_code(v)) {
 		g_free(v);
 		return NULL;
 	}
 	return v;
+}
+
+/* The other reading of C that OCR confuses it with, inside the code's
+ * alphabet: 0/D/Q, 1/L, 8/B, 6/G (2/Z and 5/S need none: Z and S are not
+ * in the alphabet, so they were read as 2 and 5 already). Up to two
+ * alternatives are written to ALT; returns how many. */
+static int
+credit_alternatives(char c, char alt[2])
+{
+	static const char *const groups[] = {"0DQ", "1L", "8B", "6G"};
+	gsize g;
+	int n = 0;
+	const char *q;
+
+	for (g = 0; g < G_N_ELEMENTS(groups); g++) {
+		if (strchr(groups[g], c) == NULL)
+			continue;
+		for (q = groups[g]; *q != '\0'; q++)
+			if (*q != c)
+				alt[n++] = *q;
+	}
+	return n;
+}
+
+/* Characters 9-17 are the organisation code of GB 11714, with a check
+ * character of its own (0-9 or X). */
+static gboolean
+org_code_ok(const char *code)
+{
+	static const int weight[8] = {3, 7, 9, 10, 5, 8, 4, 2};
+	int i, sum = 0, c;
+
+	for (i = 0; i < 8; i++) {
+		char ch = code[8 + i];
+
+		sum += (g_ascii_isdigit(ch) ? ch - '0' : ch - 'A' + 10) *
+		       weight[i];
+	}
+	c = 11 - sum % 11;
+	return code[16] == (c == 10 ? 'X' : c == 11 ? '0' : '0' + c);
+}
+
+/* The one-character variant of CODE that passes both its check
+ * characters, when exactly one does. Requiring the organisation code's
+ * check too keeps a misread outside the confusions (3 read as B) from
+ * being "repaired" into a third party's code. */
+char *
+classify_credit_code_repair(const char *code)
+{
+	char *try, *found = NULL;
+	int i, k, n, hits = 0;
+	char alt[2];
+
+	if (!classify_is_credit_code(code) ||
+	    classify_credit_code_checksum_ok(code))
+		return NULL;
+	try = g_strdup(code);
+	for (i = 0; i < 18; i++) {
+		n = credit_alternatives(code[i], alt);
+		for (k = 0; k < n; k++) {
+			try[i] = alt[k];
+			if (classify_credit_code_checksum_ok(try) &&
+			    org_code_ok(try)) {
+				hits++;
+				g_free(found);
+				found = g_strdup(try);
+			}
+		}
+		try[i] = code[i];
+	}
+	g_free(try);
+	if (hits != 1) { /* none, or a guess between several */
+		g_free(found);
+		return NULL;
+	}
+	return found;
 }
 
 static char *
@@ -260,10 +418,19 @@ value_code(const FieldRule *f, const char *raw)
 	return v;
 }
 
+static int cn_small(const char *s, const char *end);
+
 static char *
 value_digits(const FieldRule *f, const char *raw)
 {
 	char *v = squeeze(raw, "");
+	int cn;
+
+	/* A count written in words: 试运行三个月. */
+	if ((guchar)*v >= 0x80 && (cn = cn_small(v, v + strlen(v))) > 0) {
+		g_free(v);
+		v = g_strdup_printf("%d", cn);
+	}
 
 	repair_all(v);
 	if (!all_digits(v) || !length_ok(f, v) ||
@@ -272,6 +439,33 @@ value_digits(const FieldRule *f, const char *raw)
 		return NULL;
 	}
 	return v;
+}
+
+/* ---- invoice numbers ------------------------------------------------ */
+
+/* Province-level tax office codes: the first two digits of a region code
+ * (GB/T 2260), 11 Beijing .. 65 Xinjiang. */
+static gboolean
+province_ok(int p)
+{
+	return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) ||
+	       (p >= 31 && p <= 37) || (p >= 41 && p <= 46) ||
+	       (p >= 50 && p <= 54) || (p >= 61 && p <= 65);
+}
+
+gboolean
+classify_invoice_number_ok(const char *number, const char *code)
+{
+	size_t n, c;
+
+	if (number == NULL || !all_digits(number))
+		return FALSE;
+	n = strlen(number);
+	c = code != NULL ? strlen(code) : 0;
+	if (n == 20)
+		return c == 0 && (number[0] == '1' || number[0] == '2') &&
+		       province_ok((number[2] - '0') * 10 + (number[3] - '0'));
+	return n == 8 && (c == 10 || c == 12) && all_digits(code);
 }
 
 /* ---- dates ------------------------------------------------------------- */
@@ -334,7 +528,10 @@ cn_digit(gunichar c)
 {
 	int i = index_in("〇一二三四五六七八九", c);
 
-	if (i < 0 && (index_in("零○O0", c) >= 0))
+	if (c == 0x4e24) /* 两: 两个月 */
+		return 2;
+	/* OCR shows 〇 as O, o or 0; 零 and ○ are typists' variants. */
+	if (i < 0 && (index_in("零○Oo0", c) >= 0))
 		i = 0;
 	return i;
 }

@@ -21,7 +21,7 @@ grey_level(const guint8 *rgb)
 {
 	int r = rgb[0], g = rgb[1], b = rgb[2];
 
-	if (r - MAX(g, b) > SEAL_RED_MARGIN)
+	if (ocr_red_excess(rgb) > SEAL_RED_MARGIN)
 		return (guint8)r;
 	return (guint8)((299 * r + 587 * g + 114 * b + 500) / 1000);
 }

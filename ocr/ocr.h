@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "core/core.h"
 #include "ingest/ingest.h"
 
 G_BEGIN_DECLS
@@ -60,6 +61,34 @@ typedef struct {
 OcrResult *ocr_page_read(OcrEngine *engine, const IngestImage *image,
 			 GError **error);
 void ocr_result_free(OcrResult *result);
+
+/* ---- seal ring text ----------------------------------------------------
+ * A company seal (公章, 合同专用章, the oval 发票专用章 ...) names its
+ * organisation clockwise along its top arc. The red ink of the seal in BOX
+ * is kept alone, the ring fitted, its lettered band unwrapped into a
+ * straight line and read by Tesseract as one line. */
+
+/* The organisation named on the seal in BOX (fractions of IMAGE as given,
+ * as ingest_image_find_seals gives it) of IMAGE, read with ENGINE.
+ * ROTATION (0, 90, 180 or 270) is how far IMAGE must be turned clockwise
+ * to be upright (OcrResult.rotation): the ring's top is the page's top,
+ * so the image itself need not be turned. Returns a new string the caller
+ * owns (g_free), or NULL when no organisation name can be read - grey
+ * pixels, a seal cut off by the page edge, a red logo, illegible ink - or
+ * with ERROR set when IMAGE is unusable. Never guesses: what Tesseract
+ * reads must pass ocr_seal_name_clean and be read with confidence.
+ * 60-120 ms per seal; ENGINE starts a chi_sim-only Tesseract for it the
+ * first time (docs/accuracy.md, "Seal ring text"). */
+char *ocr_seal_read(OcrEngine *engine, const IngestImage *image,
+		    const CoreBox *box, int rotation, GError **error);
+
+/* RAW, as read from a seal's ring, as an organisation name: spaces and
+ * punctuation dropped (brackets become （）), the marks of a special seal
+ * (合同专用章, 财务专用章 ...) cut off the end. Returns a new string the
+ * caller owns, or NULL unless the rest is mostly Chinese, at least four
+ * characters, and ends the way an organisation's name does (有限公司,
+ * 局, 中心, 研究院, 银行, 分行, 委员会, 大学 ...). */
+char *ocr_seal_name_clean(const char *raw);
 
 G_END_DECLS
 

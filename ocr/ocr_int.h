@@ -8,6 +8,14 @@
 
 #include "ocr/ocr.h"
 
+/* How far an RGB pixel's red exceeds both its green and blue: seal ink
+ * is 120-200, paper, black print and shadows stay near 0 or below. */
+static inline int
+ocr_red_excess(const guint8 *rgb)
+{
+	return (int)rgb[0] - MAX((int)rgb[1], (int)rgb[2]);
+}
+
 /* IMAGE (already checked) as a new 8-bit grey Pix at its dpi, with red
  * seal ink lifted out so the text under a seal reads. NULL when out of
  * memory. Caller owns (pixDestroy). */
@@ -32,5 +40,18 @@ gboolean ocr_image_turn(PIX **grey, int degrees);
  * copy, or a new reference to GREY itself. Caller owns (pixDestroy).
  * NULL when out of memory. */
 PIX *ocr_image_at_most(PIX *grey, int dpi, int max_dpi);
+
+/* TRUE when IMAGE can be read: pixels, a known layout, within
+ * INGEST_MAX_PIXELS; else FALSE with ERROR set. */
+gboolean ocr_image_check(const IngestImage *image, GError **error);
+
+/* Read LINE, an 8-bit grey Pix at DPI holding one line of dark text on
+ * white, with ENGINE as a single text line (PSM 7), leaving ENGINE as it
+ * was for pages. Returns Tesseract's text (a new string, caller owns,
+ * possibly "") and, in *CONFIDENCE, how sure Tesseract is (0..1) of its
+ * least sure character, or NULL when
+ * Tesseract failed. */
+char *ocr_engine_read_line(OcrEngine *engine, PIX *line, int dpi,
+			   double *confidence);
 
 #endif

@@ -44,6 +44,32 @@ find_seals(ScanTask *task, const IngestImage *image)
 	ingest_image_find_seals(image, task->seals);
 }
 
+/* QR codes are decoded on the image the page was drawn at: their payloads
+ * do not depend on which way the page is turned. */
+static void
+find_codes(ScanTask *task, const IngestImage *image)
+{
+	g_return_if_fail(task->codes == NULL);
+	task->codes = core_ptr_array_new(g_free);
+	ingest_image_find_codes(image, task->codes);
+}
+
+/* The organisations on the seals' rings, read on the image as given (the
+ * seals are still in its frame) with the page's turn, before the engine
+ * goes back to the pool. */
+static void
+read_seal_orgs(ScanTask *task, OcrEngine *engine, const IngestImage *image,
+	       int rotation)
+{
+	task->seal_orgs = core_ptr_array_new(g_free);
+	for (guint i = 0; i < task->seals->len; i++)
+		g_ptr_array_add(
+		    task->seal_orgs,
+		    ocr_seal_read(engine, image,
+				  &g_array_index(task->seals, CoreBox, i),
+				  rotation, NULL));
+}
+
 static void
 read_page(ScanContext *ctx, ScanTask *task, const IngestImage *image)
 {
@@ -55,6 +81,8 @@ read_page(ScanContext *ctx, ScanTask *task, const IngestImage *image)
 		return;
 	}
 	result = ocr_page_read(engine, image, &task->error);
+	if (result != NULL)
+		read_seal_orgs(task, engine, image, result->rotation);
 	g_async_queue_push(ctx->idle_engines, engine);
 	if (result == NULL)
 		return;
@@ -78,6 +106,7 @@ run_ocr(ScanContext *ctx, ScanTask *task)
 	if (image == NULL)
 		return;
 	find_seals(task, image);
+	find_codes(task, image);
 	read_page(ctx, task, image);
 	ingest_image_free(image);
 }
@@ -93,6 +122,8 @@ seal_page(int page, const IngestImage *image, const GError *error,
 	(void)page;
 	if (task == NULL)
 		return;
+	if (image != NULL && task->dpi >= SCAN_CODES_DPI)
+		find_codes(task, image);
 	if (image != NULL)
 		find_seals(task, image);
 	else
@@ -110,7 +141,8 @@ run_seals(ScanTask *head)
 	while (last->batch_next != NULL)
 		last = last->batch_next;
 	if (ingest_pages_render_at(head->file, head->out->page, last->out->page,
-				   INGEST_SEAL_DPI, seal_page, &cursor, &error))
+				   head->dpi > 0 ? head->dpi : INGEST_SEAL_DPI,
+				   seal_page, &cursor, &error))
 		return;
 	for (ScanTask *t = head; t != NULL; t = t->batch_next)
 		t->error = g_error_copy(error);

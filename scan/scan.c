@@ -127,7 +127,8 @@ task_new(Scan *s, ScanTaskKind kind, IngestFile *file, CorePage *page)
 }
 
 /* The seal search of PAGES (of FILE, in order), in batches of consecutive
- * pages so that the file is parsed once per batch. */
+ * pages so that the file is parsed once per batch. Pages of types that
+ * carry a QR code are drawn finer and decoded too. */
 static void
 queue_seal_search(Scan *s, IngestFile *file, GPtrArray *pages)
 {
@@ -138,8 +139,11 @@ queue_seal_search(Scan *s, IngestFile *file, GPtrArray *pages)
 		CorePage *page = g_ptr_array_index(pages, i);
 		ScanTask *task = task_new(s, SCAN_TASK_SEALS, file, page);
 
+		task->dpi = classify_type_has_codes(s->ctx->rules, page->type)
+				? SCAN_CODES_DPI
+				: INGEST_SEAL_DPI;
 		if (prev != NULL && prev->out->page + 1 == page->page &&
-		    len < SCAN_SEAL_BATCH) {
+		    prev->dpi == task->dpi && len < SCAN_SEAL_BATCH) {
 			prev->batch_next = task;
 			task->batch_member = TRUE;
 			len++;
@@ -276,6 +280,14 @@ take_seals(CorePage *page, ScanTask *task)
 {
 	core_page_set_seals(page, (const CoreBox *)task->seals->data,
 			    task->seals->len);
+	for (guint i = 0; task->seal_orgs != NULL && i < task->seal_orgs->len &&
+			  i < page->seal_orgs->len;
+	     i++)
+		page->seal_orgs->pdata[i] =
+		    g_steal_pointer(&task->seal_orgs->pdata[i]);
+	if (task->codes != NULL)
+		g_ptr_array_extend_and_steal(page->codes,
+					     g_steal_pointer(&task->codes));
 }
 
 /* Results move into the page; the store gets them before the text is
@@ -346,6 +358,10 @@ task_free(ScanTask *task)
 		g_array_unref(task->words);
 	if (task->seals != NULL)
 		g_array_unref(task->seals);
+	if (task->seal_orgs != NULL)
+		g_ptr_array_unref(task->seal_orgs);
+	if (task->codes != NULL)
+		g_ptr_array_unref(task->codes);
 	if (task->pages != NULL)
 		g_ptr_array_unref(task->pages);
 	g_clear_error(&task->error);
@@ -424,6 +440,7 @@ search_seals(Scan *s, GPtrArray *docs)
 	}
 	run_all(s);
 	classify_documents_update_seals(docs, s->result->pages);
+	classify_documents_update_codes(s->ctx->rules, docs, s->result->pages);
 }
 
 static void

@@ -8,9 +8,16 @@
 #include "scan/scan.h"
 
 /* Cache key of text-layer pages: the layer is read again every time (it is
- * cheap), the seal search at INGEST_SEAL_DPI is not. Bump the version
- * when the seal detector changes. */
-#define SCAN_LAYER_KEY "pdf_text/seals-v2"
+ * cheap), the seal search at INGEST_SEAL_DPI is not, nor the QR codes of
+ * invoice pages (v3). Bump the version when the seal detector or the
+ * decoding changes. */
+#define SCAN_LAYER_KEY "pdf_text/seals-v3"
+
+/* Text-layer pages of documents that carry a QR code (the rules' "codes")
+ * are drawn at this resolution for their seal search, so that the code
+ * decodes from the same image: an invoice's 19 mm code has 3 pixels per
+ * module at 150 dpi, and the seal detector downscales by itself. */
+#define SCAN_CODES_DPI 150
 
 struct ScanContext {
 	ClassifyRules *rules;
@@ -45,6 +52,12 @@ typedef struct ScanTask {
 	double confidence;
 	GArray *words; /* CoreWord, owned */
 	GArray *seals; /* CoreBox on the upright page, owned */
+	/* OCR: char* per seal, the organisation on its ring (ocr_seal_read)
+	 * or NULL; owned. NULL for seal tasks. */
+	GPtrArray *seal_orgs;
+	GPtrArray *codes; /* char* QR payloads (ingest_image_find_codes), owned;
+			     NULL when not looked for */
+	int dpi;	  /* SEALS: render resolution, same for a batch */
 	int rotation;
 	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */

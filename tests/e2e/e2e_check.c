@@ -1,7 +1,8 @@
 /* e2e_check.c - run `evidcheck scan` on a generated claim folder and
  * compare its JSON report with the case's expected.json: the verdict and
  * exit status, the findings a reviewer must see (and no others), checklist
- * statuses and document types. Optionally scans twice to check caching.
+ * statuses, document types and, where named, their fields and notes.
+ * Optionally scans twice to check caching.
  * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR */
 #include <stdio.h>
 #include <string.h>
@@ -250,6 +251,100 @@ check_stamped(JsonObject *report, JsonObject *exp)
 	g_list_free(keys);
 }
 
+/* The first document in FILE, or NULL. */
+static JsonObject *
+first_document(JsonObject *report, const char *file)
+{
+	JsonArray *docs = json_object_get_array_member(report, "documents");
+
+	for (guint i = 0; i < json_array_get_length(docs); i++) {
+		JsonObject *d = json_array_get_object_element(docs, i);
+
+		if (g_strcmp0(str_member(d, "file"), file) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* "fields": {"file": {"name": "value" | null}}: fields of the first
+ * document in FILE (null: the field is absent). */
+static void
+check_fields(JsonObject *report, JsonObject *exp, const char *run)
+{
+	JsonObject *want;
+	GList *files;
+
+	if (!json_object_has_member(exp, "fields"))
+		return;
+	want = json_object_get_object_member(exp, "fields");
+	files = json_object_get_members(want);
+	for (GList *f = files; f != NULL; f = f->next) {
+		JsonObject *d = first_document(report, f->data);
+		JsonObject *wf = json_object_get_object_member(want, f->data);
+		JsonObject *got =
+		    d != NULL && json_object_has_member(d, "fields")
+			? json_object_get_object_member(d, "fields")
+			: NULL;
+		GList *names = json_object_get_members(wf);
+
+		for (GList *n = names; n != NULL; n = n->next) {
+			JsonNode *w = json_object_get_member(wf, n->data);
+			const char *g =
+			    got != NULL ? str_member(got, n->data) : NULL;
+			const char *v = JSON_NODE_HOLDS_NULL(w)
+					    ? NULL
+					    : json_node_get_string(w);
+
+			if (g_strcmp0(g, v) != 0)
+				fail("%s run: %s: field %s is %s, expected %s",
+				     run, (char *)f->data, (char *)n->data,
+				     g ? g : "absent", v ? v : "absent");
+		}
+		g_list_free(names);
+	}
+	g_list_free(files);
+}
+
+/* "notes": {"file": ["text", ...]}: each text is part of a note of the
+ * first document in FILE; an empty list means no notes at all. */
+static void
+check_notes(JsonObject *report, JsonObject *exp, const char *run)
+{
+	JsonObject *want;
+	GList *files;
+
+	if (!json_object_has_member(exp, "notes"))
+		return;
+	want = json_object_get_object_member(exp, "notes");
+	files = json_object_get_members(want);
+	for (GList *f = files; f != NULL; f = f->next) {
+		JsonObject *d = first_document(report, f->data);
+		JsonArray *wn = json_object_get_array_member(want, f->data);
+		JsonArray *got = d != NULL && json_object_has_member(d, "notes")
+				     ? json_object_get_array_member(d, "notes")
+				     : NULL;
+		guint n_got = got != NULL ? json_array_get_length(got) : 0;
+
+		if (json_array_get_length(wn) == 0 && n_got > 0)
+			fail("%s run: %s: unexpected note %s", run,
+			     (char *)f->data,
+			     json_array_get_string_element(got, 0));
+		for (guint i = 0; i < json_array_get_length(wn); i++) {
+			const char *w = json_array_get_string_element(wn, i);
+			gboolean found = FALSE;
+
+			for (guint k = 0; k < n_got && !found; k++)
+				found = strstr(json_array_get_string_element(
+						   got, k),
+					       w) != NULL;
+			if (!found)
+				fail("%s run: %s: no note with \"%s\"", run,
+				     (char *)f->data, w);
+		}
+	}
+	g_list_free(files);
+}
+
 /* "summary": {"pages_ocr": 0, ...}: exact counts. */
 static void
 check_summary(JsonObject *report, JsonObject *want, const char *run)
@@ -284,6 +379,8 @@ check_report(JsonObject *report, int status, JsonObject *exp)
 	check_checklist(report, exp);
 	check_documents(report, exp);
 	check_stamped(report, exp);
+	check_fields(report, exp, "first");
+	check_notes(report, exp, "first");
 	if (json_object_has_member(exp, "summary"))
 		check_summary(report,
 			      json_object_get_object_member(exp, "summary"),
@@ -354,11 +451,17 @@ main(int argc, char **argv)
 	if (report != NULL && json_object_has_member(exp, "second_run")) {
 		json_node_unref(report);
 		report = run_scan((char **)args->pdata, &status);
-		if (report != NULL)
+		if (report != NULL) {
 			check_summary(
 			    json_node_get_object(report),
 			    json_object_get_object_member(exp, "second_run"),
 			    "second");
+			/* What was read comes back from the cache too. */
+			check_fields(json_node_get_object(report), exp,
+				     "second");
+			check_notes(json_node_get_object(report), exp,
+				    "second");
+		}
 	}
 	if (report != NULL)
 		json_node_unref(report);

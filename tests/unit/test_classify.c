@@ -653,6 +653,9 @@ test_fields_other_documents(void)
 	assert_field(form, "accepted_on", "2026-03-20");
 	assert_field(form, "conclusion", "合格");
 	assert_field(form, "contract_number", "HT-2025-018");
+	assert_field(form, "outcome", "合格");
+	assert_field(form, "signature", "覃志强");
+	assert_field(form, "signature_blank", NULL);
 
 	assert_field(contract, "number", "HT-2025-018");
 	assert_field(contract, "signed_on", "2025-06-01");
@@ -840,6 +843,17 @@ test_dates(void)
 	    {"二〇二六年三月十五日", "2026-03-15"},
 	    {"二〇二五年十二月三十一日", "2025-12-31"},
 	    {"2024-02-29", "2024-02-29"},
+	    {"2026 年 3 月 15 日", "2026-03-15"},
+	    {"2026年3月15号", "2026-03-15"},
+	    {"二O二六年三月十五日", "2026-03-15"},
+	    {"二o二六年三月十五日", "2026-03-15"},
+	    {"二0二六年三月十五日", "2026-03-15"},
+	    {"二 〇 二 六 年 三 月 十 五 日", "2026-03-15"},
+	    {"2026/3/15", "2026-03-15"},
+	    {"20260315", "2026-03-15"},
+	    {"2O26.O3.l5", "2026-03-15"},
+	    {"2026-O3-1S", "2026-03-15"},
+	    {"2O26 年 |2 月 3l 日", "2026-12-31"},
 	};
 	static const char *const bad[] = {
 	    "2026-02-30",
@@ -853,6 +867,9 @@ test_dates(void)
 	    "2026-01-05x",
 	    "",
 	    "二〇二六年十三月一日",
+	    "2026-03-1X",
+	    "二Q二六年三月十五日",
+	    "13807715678",
 	};
 	gsize i;
 
@@ -916,6 +933,509 @@ test_credit_code(void)
 	g_assert_false(classify_is_credit_code("914502A0MA5K12345B"));
 	g_assert_false(classify_is_credit_code("91450200ma5k12345b"));
 	g_assert_false(classify_is_credit_code(NULL));
+}
+
+/* ---- fields the cross-document checks need ---------------------------- */
+
+/* As document_from_text, with the text's source: credit codes are only
+ * repaired in what OCR read. */
+static CoreDocument *
+document_from_source(const char *type, const char *text, CoreTextSource source)
+{
+	CoreDocument *d = core_document_new("t.pdf", type);
+	char *norm = core_text_normalize(text);
+
+	d->source = source;
+	core_document_add_page(d, 1);
+	classify_extract_fields(rules, d, norm);
+	g_free(norm);
+	return d;
+}
+
+/* Tesseract with spaces between every character, the number in groups of
+ * four, O for 0 in the date and the 小写 figure, a phone number and a bank
+ * account on the page, and one misread character in each credit code. */
+static void
+test_fields_invoice_noisy(void)
+{
+	CoreDocument *d = sample_document("tess_invoice_noisy.ocr.txt");
+
+	g_assert_cmpstr(d->type, ==, "invoice");
+	assert_field(d, "number", "26452000000012345678");
+	assert_field(d, "date", "2026-03-15");
+	/* 价税合计, not the 合计 row's 56603.77; the 大写 agrees. */
+	assert_field(d, "total", "60000.00");
+	assert_field(d, "total_conflict", NULL);
+	assert_field(d, "buyer_name", "广西桂柳精工机械有限公司");
+	assert_field(d, "seller_name", "南宁智联云科技有限公司");
+	/* L for 1, and 8 for B: each the only variant passing both checks. */
+	assert_field(d, "buyer_credit_code", "91450200MA5K128494");
+	assert_field(d, "buyer_credit_code_corrected", "true");
+	assert_field(d, "seller_credit_code", "91450103MA5L8B21XW");
+	assert_field(d, "seller_credit_code_corrected", "true");
+	g_assert_cmpuint(d->notes->len, ==, 2);
+	g_assert_nonnull(
+	    strstr(g_ptr_array_index(d->notes, 0), "91450200MA5KL28494"));
+	core_document_free(d);
+}
+
+static void
+test_fields_invoice_numbers(void)
+{
+	/* A text layer prints the code as issued: a failing check character
+	 * is left for the checks, never "repaired". */
+	CoreDocument *pdf = document_from_source(
+	    "invoice",
+	    "发票号码：26452000000012345678\n开票日期：20260315\n"
+	    "名称：广西桂柳精工机械有限公司\n统一社会信用代码/纳税人识别号："
+	    "91450200MA5KL28494\n",
+	    CORE_TEXT_PDF);
+	/* Labels first: the only 20-digit run is a bank account (no year
+	 * and province shape), the 11-digit run a phone number. */
+	CoreDocument *bank = document_from_source(
+	    "invoice",
+	    "发票号码：\n开票日期：\n2026年04月02日\n"
+	    "开户行及账号：62220215020012345678\n电话：13807715678\n",
+	    CORE_TEXT_PDF);
+	/* A paper VAT invoice: code at the top, the number on the line under
+	 * its label, a phone number after another label. */
+	CoreDocument *paper = document_from_source(
+	    "invoice",
+	    "4500201130\n广西增值税普通发票\n发票号码\n0l234567\n"
+	    "开票日期：2026年3月15日\n电话：0771-5678901\n",
+	    CORE_TEXT_OCR);
+	/* 发票号码 followed by a phone number: refused by its length. */
+	CoreDocument *phone = document_from_source(
+	    "invoice", "发票号码：13807715678\n", CORE_TEXT_OCR);
+	/* An old number and a 12-digit figure after it are no 全电 number. */
+	CoreDocument *joined = document_from_source(
+	    "invoice", "发票号码：01234567 450020113012\n", CORE_TEXT_OCR);
+
+	assert_field(pdf, "number", "26452000000012345678");
+	assert_field(pdf, "date", "2026-03-15");
+	assert_field(pdf, "buyer_credit_code", "91450200MA5KL28494");
+	assert_field(pdf, "buyer_credit_code_corrected", NULL);
+	g_assert_cmpuint(pdf->notes->len, ==, 0);
+
+	assert_field(bank, "number", NULL);
+	assert_field(bank, "date", "2026-04-02");
+
+	assert_field(paper, "code", "4500201130");
+	assert_field(paper, "number", "01234567");
+	assert_field(paper, "date", "2026-03-15");
+
+	assert_field(phone, "number", NULL);
+	assert_field(joined, "number", "01234567");
+	core_document_free(joined);
+	core_document_free(pdf);
+	core_document_free(bank);
+	core_document_free(paper);
+	core_document_free(phone);
+}
+
+/* Two amounts in figures on one invoice: 合计 (before tax) and 价税合计. */
+static void
+test_fields_invoice_two_totals(void)
+{
+	/* The e-invoice text layer in reading order, 大写 and 小写 on the
+	 * line after the label. */
+	CoreDocument *layout =
+	    document_from_source("invoice",
+				 "合 计 ¥28301.89 ¥1698.11\n价税合计（大写）\n"
+				 "⊗叁万圆整 （小写）¥30000.00\n",
+				 CORE_TEXT_PDF);
+	/* OCR read 6 as 8 in the figures: the 大写 disagrees, so no total. */
+	CoreDocument *misread = document_from_source(
+	    "invoice",
+	    "合计 ¥56603.77 ¥3396.23\n价税合计 (大写) 陆万圆整 (小写) "
+	    "¥80000.00\n",
+	    CORE_TEXT_OCR);
+	/* 合计 only, and the 价税合计 row lost its figures: the 大写 alone. */
+	CoreDocument *upper = document_from_source(
+	    "invoice", "合计 ¥56603.77 ¥3396.23\n价税合计(大写) 陆万圆整\n",
+	    CORE_TEXT_OCR);
+
+	assert_field(layout, "total", "30000.00");
+	assert_field(layout, "total_upper", "叁万圆整");
+	assert_field(misread, "total", NULL);
+	g_assert_nonnull(strstr(
+	    core_document_get_field(misread, "total_conflict"), "80000.00"));
+	assert_field(upper, "total", "60000.00");
+	core_document_free(layout);
+	core_document_free(misread);
+	core_document_free(upper);
+}
+
+static void
+test_fields_payment_noisy(void)
+{
+	CoreDocument *d = document_from_source(
+	    "payment_proof",
+	    "中国工商银行 网上银行电子回单\n"
+	    "付款人 户名 : 广 西 桂 柳 精 工 机 械 有 限 公 司\n"
+	    "收款人 户名 : 南 宁 智 联 云 科 技 有 限 公 司\n"
+	    "金 额 : ¥ 6O,OOO.OO\n大写金额 : 人民币陆万元整\n"
+	    "交易日期 : 20260316    交易流水号 : 8459 2017\n",
+	    CORE_TEXT_OCR);
+
+	assert_field(d, "payer", "广西桂柳精工机械有限公司");
+	assert_field(d, "payee", "南宁智联云科技有限公司");
+	assert_field(d, "amount", "60000.00");
+	assert_field(d, "amount_conflict", NULL);
+	assert_field(d, "date", "2026-03-16");
+	assert_field(d, "serial", "84592017");
+	core_document_free(d);
+}
+
+static void
+test_fields_copyright_noisy(void)
+{
+	CoreDocument *d = document_from_source(
+	    "software_copyright_cert",
+	    "计算机软件著作权登记证书\n证书号：软著登字第 l2873456 号\n"
+	    "软件名称：\n智能质检云平台V1.0\n"
+	    "著作权人：南宁智联云科技有限公司\n"
+	    "开发完成日期：二O二四年五月十日\n"
+	    "首次发表日期：2O24 年 6 月 l 日\n"
+	    "登记号：2O24SR1S34567\n",
+	    CORE_TEXT_OCR);
+
+	assert_field(d, "certificate_number", "12873456");
+	/* The label on one line, the name on the next. */
+	assert_field(d, "software_name", "智能质检云平台");
+	assert_field(d, "version", "V1.0");
+	assert_field(d, "holder", "南宁智联云科技有限公司");
+	assert_field(d, "completed_on", "2024-05-10");
+	assert_field(d, "published_on", "2024-06-01");
+	/* S between digits is a 5; the SR stays letters. */
+	assert_field(d, "registration_number", "2024SR1534567");
+	core_document_free(d);
+}
+
+static void
+test_fields_authorization_prose(void)
+{
+	CoreDocument *d = document_from_source(
+	    "authorization_letter",
+	    "授权书\n授权方（甲方）：\n南宁智联云科技有限公司\n"
+	    "被授权方（乙方）：\n柳州云帆信息技术有限公司\n"
+	    "授权产品：智能质检云平台 V2.0（登记号：2024SR1234567）\n"
+	    "授权期限自2026年1月1日起至2027年12月31日止。\n"
+	    "授权地域：广西壮族自治区\n授权范围：产品销售、部署实施\n",
+	    CORE_TEXT_PDF);
+
+	assert_field(d, "grantor", "南宁智联云科技有限公司");
+	assert_field(d, "grantee", "柳州云帆信息技术有限公司");
+	assert_field(d, "software_name", "智能质检云平台");
+	assert_field(d, "version", "V2.0");
+	assert_field(d, "valid_from", "2026-01-01");
+	assert_field(d, "valid_until", "2027-12-31");
+	assert_field(d, "region", "广西壮族自治区");
+	assert_field(d, "scope", "产品销售、部署实施");
+	core_document_free(d);
+}
+
+static void
+test_fields_certificates(void)
+{
+	CoreDocument *cma = document_from_source(
+	    "cma_cert",
+	    "检验检测机构资质认定证书\n证书编号：2020 2005 1234\n"
+	    "名称：广西精测检测技术有限公司\n"
+	    "检验检测能力范围：见证书附表\n"
+	    "有效期：2020年12月1日至2026年11月30日\n",
+	    CORE_TEXT_OCR);
+	CoreDocument *cnas = document_from_source(
+	    "cnas_cert",
+	    "实验室认可证书\n注册号：CNAS L1234\n"
+	    "兹证明：广西精测检测技术有限公司\n"
+	    "认可范围：软件产品测试\n有效期：2024-01-08 - 2030-01-07\n",
+	    CORE_TEXT_PDF);
+	CoreDocument *iso = document_from_source(
+	    "management_system_cert",
+	    "质量管理体系认证证书\n证书编号：00124Q31234R0M\n"
+	    "获证组织：南宁智联云科技有限公司\n"
+	    "认证范围：计算机软件的开发和技术服务\n"
+	    "颁证日期：2024.03.01\n有效期至：2027.02.28\n"
+	    "符合 GB/T 19001-2016/ISO 9001:2015\n",
+	    CORE_TEXT_PDF);
+	CoreDocument *qual =
+	    document_from_source("qualification_cert",
+				 "资质证书\n证书编号：D245012345\n"
+				 "企业名称：南宁智联云科技有限公司\n"
+				 "资质等级：电子与智能化工程专业承包二级\n"
+				 "有效期：2023年5月8日至2028年5月7日\n",
+				 CORE_TEXT_PDF);
+
+	assert_field(cma, "number", "202020051234");
+	assert_field(cma, "holder", "广西精测检测技术有限公司");
+	assert_field(cma, "valid_from", "2020-12-01");
+	assert_field(cma, "valid_until", "2026-11-30");
+	assert_field(cma, "scope", "见证书附表");
+
+	assert_field(cnas, "number", "L1234");
+	assert_field(cnas, "holder", "广西精测检测技术有限公司");
+	assert_field(cnas, "valid_from", "2024-01-08");
+	assert_field(cnas, "valid_until", "2030-01-07");
+	assert_field(cnas, "scope", "软件产品测试");
+
+	assert_field(iso, "number", "00124Q31234R0M");
+	assert_field(iso, "holder", "南宁智联云科技有限公司");
+	assert_field(iso, "valid_from", "2024-03-01");
+	assert_field(iso, "valid_until", "2027-02-28");
+	assert_field(iso, "scope", "计算机软件的开发和技术服务");
+
+	assert_field(qual, "number", "D245012345");
+	assert_field(qual, "holder", "南宁智联云科技有限公司");
+	assert_field(qual, "valid_from", "2023-05-08");
+	assert_field(qual, "valid_until", "2028-05-07");
+	assert_field(qual, "scope", "电子与智能化工程专业承包二级");
+	core_document_free(cma);
+	core_document_free(cnas);
+	core_document_free(iso);
+	core_document_free(qual);
+}
+
+/* The sample certificates: holders under a "兹证明" line, validity from
+ * the issue date, a filing number in words. */
+static void
+test_fields_certificate_samples(void)
+{
+	CoreDocument *cnas = sample_document("cnas_cert.txt");
+	CoreDocument *iso = sample_document("management_system_cert.txt");
+	CoreDocument *qual = sample_document("qualification_cert.txt");
+
+	assert_field(cnas, "number", "L12345");
+	assert_field(cnas, "holder", "广西精测检测技术有限公司");
+	assert_field(cnas, "valid_from", "2024-06-18");
+	assert_field(cnas, "valid_until", "2030-06-17");
+	assert_field(iso, "holder", "广西桂柳精工机械有限公司");
+	assert_field(iso, "valid_from", "2026-02-10");
+	assert_field(iso, "valid_until", "2029-02-09");
+	assert_field(iso, "scope", "液压阀体的设计、生产和服务");
+	assert_field(qual, "number", "桂节评备[2024]015号");
+	assert_field(qual, "holder", "广西绿能节能评估咨询有限公司");
+	assert_field(qual, "valid_from", NULL); /* not printed */
+	assert_field(qual, "valid_until", "2027-12-31");
+	assert_field(qual, "scope",
+		     "固定资产投资项目节能评估、节能诊断、能源审计");
+	core_document_free(cnas);
+	core_document_free(iso);
+	core_document_free(qual);
+}
+
+/* Conclusions, trial runs and signature lines of the three reports. */
+static void
+test_fields_reports(void)
+{
+	CoreDocument *form = document_from_source(
+	    "acceptance_form",
+	    "成果验收单\n试运行期间：2025年10月2日 至 2026年1月8日\n"
+	    "验收结论：不合格，需整改后重新验收\n"
+	    "企业负责人签字：覃志强日期：2026年1月10日\n"
+	    "服务商代表签字：________ 日期：\n",
+	    CORE_TEXT_OCR);
+	CoreDocument *months = document_from_source(
+	    "acceptance_form",
+	    "成果验收单\n系统已试运行三个月，运行稳定。\n验收意见：同意通过验收"
+	    "\n"
+	    "项目负责人（签字）：    专家组长（签字）：李明\n",
+	    CORE_TEXT_PDF);
+	CoreDocument *mid = sample_document("midterm_report.txt");
+	CoreDocument *mid2 = document_from_source(
+	    "midterm_report",
+	    "实施中期检查报告\n检查结论：通过\n试运行 2 个月\n"
+	    "检查组签字：王强  张伟\n检查日期：2025年11月3日\n",
+	    CORE_TEXT_PDF);
+	/* OCR of the generator's report: a progress table with a 试运行 row
+	 * (its planned date), the start in prose, the conclusion under its
+	 * heading. */
+	CoreDocument *mid3 = document_from_source(
+	    "midterm_report",
+	    "实施中期检查报告\n检查日期                     2025年9月20日\n"
+	    "试运行     2026-01-08           未开始           0%\n"
+	    "完成剩余设备接入，于2025年9月26日前组织人员培训，2025年10月\n"
+	    "2日起进入为期不少于三个月的试运行。\n五、检查结论\n"
+	    "经双方共同检查，阶段成果符合合同约定，同意进入下一\n阶段实施。\n",
+	    CORE_TEXT_OCR);
+	CoreDocument *test = sample_document("software_test_report.txt");
+	CoreDocument *test2 = document_from_source(
+	    "software_test_report",
+	    "软件测试报告\n测试时间：2026/3/1 - 2026/3/8\n"
+	    "测试结论：被测软件不满足 GB/T 25000.51-2016 的要求\n"
+	    "报告日期：2026年3月10日\n批准人签字：\n2026年3月12日\n",
+	    CORE_TEXT_PDF);
+
+	assert_field(form, "trial_from", "2025-10-02");
+	assert_field(form, "trial_to", "2026-01-08");
+	assert_field(form, "outcome", "不合格"); /* not its 合格 */
+	assert_field(form, "accepted_on", "2026-01-10");
+	assert_field(form, "signature", "覃志强");
+	assert_field(form, "signature_blank", "服务商代表签字");
+
+	assert_field(months, "trial_months", "3");
+	assert_field(months, "trial_from", NULL);
+	assert_field(months, "outcome", "同意");
+	assert_field(months, "signature", "李明");
+	assert_field(months, "signature_blank", "项目负责人(签字)");
+
+	assert_field(mid, "outcome", "同意");
+	assert_field(mid, "contract_number", "HT-2025-018");
+	/* Its lines are for seals (甲方（盖章）：), not signatures. */
+	assert_field(mid, "signature", NULL);
+	assert_field(mid, "signature_blank", NULL);
+	assert_field(mid2, "outcome", "通过");
+	assert_field(mid2, "trial_months", "2");
+	/* Spaces between names are gone after normalising. */
+	assert_field(mid2, "signature", "王强张伟");
+	assert_field(mid2, "signature_blank", NULL);
+	assert_field(mid2, "reported_on", "2025-11-03");
+
+	assert_field(mid3, "reported_on", "2025-09-20");
+	assert_field(mid3, "trial_from", "2025-10-02");
+	assert_field(mid3, "trial_months", "3");
+	assert_field(mid3, "outcome", "同意");
+	assert_field(mid3, "conclusion",
+		     "经双方共同检查,阶段成果符合合同约定,同意进入下一");
+	core_document_free(mid3);
+
+	assert_field(test, "outcome", "合格");
+	assert_field(test, "issued_on", "2026-03-10");
+	assert_field(test2, "outcome", "不满足");
+	/* The labelled report date, not the last date on the page. */
+	assert_field(test2, "issued_on", "2026-03-10");
+	assert_field(test2, "tested_from", "2026-03-01");
+	assert_field(test2, "tested_to", "2026-03-08");
+	assert_field(test2, "signature_blank", "批准人签字");
+	core_document_free(form);
+	core_document_free(months);
+	core_document_free(mid);
+	core_document_free(mid2);
+	core_document_free(test);
+	core_document_free(test2);
+}
+
+static void
+test_fields_operation_records(void)
+{
+	CoreDocument *sorted = sample_document("operation_records.txt");
+	CoreDocument *log = document_from_source(
+	    "operation_records",
+	    "智能质检云平台运行日志导出\n时间 用户 操作 结果\n"
+	    "2026/02/03 09:12:44 admin 批次质检 成功\n"
+	    "2026/01/15 08:01:02 qc01 登录 成功\n"
+	    "2026/03/01 17:40:10 qc02 导出报表 成功\n"
+	    "2026/O1/l2 10:00:00 qc01 告警处理 成功\n"
+	    "2026/02/30 11:11:11 qc01 登录 失败\n",
+	    CORE_TEXT_OCR);
+
+	assert_field(sorted, "date_earliest", "2026-01-01");
+	assert_field(sorted, "date_latest", "2026-01-10");
+	/* Rows out of order, one OCR'd date, one impossible date skipped. */
+	assert_field(log, "date_earliest", "2026-01-12");
+	assert_field(log, "date_latest", "2026-03-01");
+	core_document_free(sorted);
+	core_document_free(log);
+}
+
+static void
+test_credit_code_repair(void)
+{
+	static const char *const fixed[][2] = {
+	    {"91450200MA5KL28494", "91450200MA5K128494"}, /* L for 1 */
+	    {"91450103MA5L8821XW", "91450103MA5L8B21XW"}, /* 8 for B */
+	    {"92450107MA5Q0D6L1E", "92450107MA5Q0D611E"}, /* L for 1 */
+	    {"91350100MD00100Y43", "91350100M000100Y43"}, /* D for 0 */
+	};
+	static const char *const left[] = {
+	    "91450200MA5K128494", /* passes already */
+	    "91450200MA5K12345X", /* no single variant passes both checks */
+	    "91450200MA5K1284",	  /* no code */
+	    NULL,
+	};
+	char *v;
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(fixed); i++) {
+		g_assert_false(classify_credit_code_checksum_ok(fixed[i][0]));
+		v = classify_credit_code_repair(fixed[i][0]);
+		g_assert_cmpstr(v, ==, fixed[i][1]);
+		g_assert_true(classify_credit_code_checksum_ok(v));
+		g_free(v);
+	}
+	for (i = 0; i < G_N_ELEMENTS(left); i++)
+		g_assert_null(classify_credit_code_repair(left[i]));
+	/* Digits-only positions 3-8: a D or O there is a 0, without any
+	 * guessing, so it is no correction. */
+	{
+		CoreDocument *d = document_from_source(
+		    "invoice", "纳税人识别号：9145D2OOMA5K128494\n",
+		    CORE_TEXT_OCR);
+		assert_field(d, "buyer_credit_code", "91450200MA5K128494");
+		assert_field(d, "buyer_credit_code_corrected", NULL);
+		core_document_free(d);
+	}
+}
+
+static void
+test_invoice_number_ok(void)
+{
+	g_assert_true(classify_invoice_number_ok("26452000000012345678", NULL));
+	g_assert_true(classify_invoice_number_ok("01234567", "4500201130"));
+	g_assert_true(classify_invoice_number_ok("01234567", "045002300111"));
+	/* A bank account: 20 digits, but no year and province. */
+	g_assert_false(
+	    classify_invoice_number_ok("62220215020012345678", NULL));
+	g_assert_false(
+	    classify_invoice_number_ok("26992000000012345678", NULL));
+	/* A 全电 number has no code; an old one needs its code. */
+	g_assert_false(
+	    classify_invoice_number_ok("26452000000012345678", "4500201130"));
+	g_assert_false(classify_invoice_number_ok("01234567", NULL));
+	g_assert_false(classify_invoice_number_ok("01234567", "45002011"));
+	g_assert_false(classify_invoice_number_ok("13807715678", NULL));
+	g_assert_false(classify_invoice_number_ok("0123456X", "4500201130"));
+	g_assert_false(classify_invoice_number_ok(NULL, NULL));
+}
+
+static void
+test_normalize_name(void)
+{
+	static const char *const same[][2] = {
+	    {"广西桂柳精工机械有限公司", "广 西 桂 柳 精 工 机 械 有 限 公 司"},
+	    {"南宁智联云科技（广西）有限公司", "南宁智联云科技(广西)有限公司"},
+	    {"南宁智联云科技【广西】有限公司", "南宁智联云科技(广西)有限公司"},
+	    {"ＡＢＣ科技有限公司", "abc科技有限公司"},
+	    {"“南宁智联云科技有限公司”。", "南宁智联云科技有限公司"},
+	    {"阿卜杜·热合曼", "阿卜杜热合曼"},
+	};
+	static const char *const different[][2] = {
+	    {"南宁智联云科技有限公司", "南宁智联云科技有限责任公司"},
+	    {"南宁智联云科技有限公司", "南宁智联云科技有限公司柳州分公司"},
+	    {"广西桂柳精工机械有限公司", "广西桂柳精工机械股份有限公司"},
+	};
+	gsize i;
+
+	for (i = 0; i < G_N_ELEMENTS(same); i++) {
+		char *a = classify_normalize_name(same[i][0]);
+		char *b = classify_normalize_name(same[i][1]);
+
+		g_assert_nonnull(a);
+		g_assert_cmpstr(a, ==, b);
+		g_free(a);
+		g_free(b);
+	}
+	for (i = 0; i < G_N_ELEMENTS(different); i++) {
+		char *a = classify_normalize_name(different[i][0]);
+		char *b = classify_normalize_name(different[i][1]);
+
+		g_assert_cmpstr(a, !=, b);
+		g_free(a);
+		g_free(b);
+	}
+	g_assert_null(classify_normalize_name(NULL));
+	g_assert_null(classify_normalize_name(" ，。 "));
+	g_assert_null(classify_normalize_name("\xff\xfe"));
 }
 
 /* ---- grouping ------------------------------------------------------ */
@@ -1154,6 +1674,30 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/values/dates", test_dates);
 	g_test_add_func("/classify/values/amounts", test_amounts);
 	g_test_add_func("/classify/values/credit-code", test_credit_code);
+	g_test_add_func("/classify/values/credit-code-repair",
+			test_credit_code_repair);
+	g_test_add_func("/classify/values/normalize-name", test_normalize_name);
+	g_test_add_func("/classify/values/invoice-number",
+			test_invoice_number_ok);
+	g_test_add_func("/classify/fields/invoice-noisy",
+			test_fields_invoice_noisy);
+	g_test_add_func("/classify/fields/invoice-numbers",
+			test_fields_invoice_numbers);
+	g_test_add_func("/classify/fields/invoice-two-totals",
+			test_fields_invoice_two_totals);
+	g_test_add_func("/classify/fields/payment-noisy",
+			test_fields_payment_noisy);
+	g_test_add_func("/classify/fields/copyright-noisy",
+			test_fields_copyright_noisy);
+	g_test_add_func("/classify/fields/authorization-prose",
+			test_fields_authorization_prose);
+	g_test_add_func("/classify/fields/certificates",
+			test_fields_certificates);
+	g_test_add_func("/classify/fields/certificate-samples",
+			test_fields_certificate_samples);
+	g_test_add_func("/classify/fields/reports", test_fields_reports);
+	g_test_add_func("/classify/fields/operation-records",
+			test_fields_operation_records);
 	g_test_add_func("/classify/group/continuation",
 			test_group_continuation);
 	g_test_add_func("/classify/group/rules", test_group_rules);

@@ -1,0 +1,706 @@
+/* sealtext.c - read the organisation on a red seal's ring: keep the seal's
+ * red ink alone, fit its ring, find where along the band inside the ring
+ * the lettering runs, unwrap it into a straight strip - letter by letter,
+ * each turned upright about its own radial line (a plain polar unwrap,
+ * angle along x and radius along y, narrows every letter's top to 0.6 of
+ * its foot, and is only the fallback when the letters cannot be counted)
+ * - and read the strip as one line. Only a confident reading that looks
+ * like an organisation's name is given back: a wrong name would be worse
+ * than none to a check comparing parties. */
+#include <math.h>
+#include <string.h>
+
+#include "ocr/ocr_int.h"
+
+/* Seal ink on a crop: red over green and blue, less any orange, which
+ * the brown-red print of VAT invoice forms is made of (156,74,42 gives 18;
+ * seal ink 150-200). */
+#define ORANGE_WEIGHT 2
+/* Below this no pixel is ink, whatever the crop's own contrast. */
+#define MIN_INK 30
+/* A crop with fewer ink pixels (per cent of the box) is no seal. */
+#define MIN_INK_PCT 4
+
+/* The crop is the seal's box and this much (of its size) around it, so a
+ * box drawn a little tight still holds the whole ring. */
+#define CROP_MARGIN 0.08
+/* Boxes wider than high by more than this are oval seals (发票专用章,
+ * 40 x 28 mm: 1.43), made round by stretching before the ring is fitted. */
+#define OVAL_ASPECT 1.2
+/* A box within this of the page edge may hold half a seal, whose ring
+ * text is half a name. */
+#define EDGE_FRACTION 0.003
+
+/* The ring fit: centres up to FIT_SHIFT of the radius away from the box
+ * centre, radii FIT_MIN..FIT_MAX of half the box, sampled at FIT_ANGLES
+ * points around. */
+#define FIT_SHIFT  0.08
+#define FIT_MIN	   0.85
+#define FIT_MAX	   1.10
+#define FIT_ANGLES 180
+/* Share of the ring that must be inked: black print across it and faint
+ * ink leave gaps; a seal cut by the page edge or a red arc is below. */
+#define MIN_RING_COVER 0.55
+/* The ring line is where the fitted circle's ink stays above this share
+ * of its best. */
+#define RING_EDGE 0.6
+/* The letters lie in a band this deep (of the ring's radius) inside the
+ * ring line: seal letters are 0.25-0.30 of the radius tall, set a little
+ * in from the ring. The star and the words across the middle stay
+ * inside it. */
+#define BAND_DEPTH 0.40
+/* The ring line's blurred inner edge stays out of the band by this much
+ * (of the radius); letters keep 0.05 or more away from the ring. */
+#define RING_GAP 0.02
+
+/* The text run is looked for within this many degrees either side of the
+ * top: further down are the seal's code digits. */
+#define RUN_MAX_DEG 140
+/* Gaps between letters the run steps over, in degrees. */
+#define RUN_GAP_DEG 12
+/* A band where more than this share is ink is a solid logo. */
+#define SOLID_SHARE 0.55
+
+/* The strip is drawn with the band this many pixels deep (letters about
+ * 45 px tall, what Tesseract reads Chinese best at), and a white border. */
+#define STRIP_HEIGHT 48
+#define STRIP_BORDER 16
+/* Letters are looked for this far (of the radius) beyond the radii most
+ * of their ink is at. */
+#define LETTER_MARGIN 0.02
+/* Seal letters are set PITCH_TYPICAL of their height apart (a squeezed
+ * letter and its gap; 0.87 on the generated seals), never closer than
+ * PITCH_MIN or further than PITCH_MAX; PITCH_WEIGHT trades a pitch's
+ * distance from the typical against ink on the boundaries between
+ * letters, which is what tells 12 letters from 6 or 24. Boundaries are
+ * looked for within GAP_SLACK pixels of where even spacing puts them. */
+#define PITCH_TYPICAL 0.85
+#define PITCH_MIN     0.5
+#define PITCH_MAX     1.4
+#define PITCH_WEIGHT  0.5
+#define GAP_SLACK     3.0
+#define MAX_LETTERS   40
+/* Readings whose least sure letter Tesseract is less sure of are dropped.
+ * On the 29 generated seals of tests/accuracy/seals.ini the names read
+ * exactly had 0.90-0.98; every wrong one (2-10 letters off) 0.85 or
+ * less, most 0.65-0.80: confidence is no measure of a name otherwise. */
+#define MIN_CONFIDENCE 0.89
+
+/* The seal being read: its red ink as 8-bit (0 none .. 255), made round,
+ * and the ring found on it. */
+typedef struct {
+	PIX *ink;
+	int w, h;
+	l_uint32 *data;
+	int wpl;
+	int thr;    /* ink at or above this is a seal pixel */
+	int lo, hi; /* ink mapped to white..black in the strip */
+	double cx, cy, r;
+	double band_in, band_out; /* radii of the lettered band */
+	double text_in, text_out; /* of the letters in it */
+	double stretch;		  /* an oval was stretched round by this */
+	double up;		  /* clock angle (radians) of the page's top */
+} Seal;
+
+static int
+seal_ink(const guint8 *rgb)
+{
+	int orange = MAX((int)rgb[1] - (int)rgb[2], 0);
+
+	return CLAMP(ocr_red_excess(rgb) - ORANGE_WEIGHT * orange, 0, 255);
+}
+
+/* The ink of IMAGE's rectangle X, Y, W, H as a new 8-bit Pix. */
+static PIX *
+crop_ink(const IngestImage *image, int x0, int y0, int w, int h)
+{
+	PIX *pix = pixCreate(w, h, 8);
+	l_uint32 *data;
+	int wpl;
+
+	if (pix == NULL)
+		return NULL;
+	data = pixGetData(pix);
+	wpl = pixGetWpl(pix);
+	for (int y = 0; y < h; y++) {
+		const guint8 *src = image->pixels +
+				    (gsize)(y0 + y) * image->stride +
+				    (gsize)x0 * 3;
+		l_uint32 *line = data + (gsize)y * wpl;
+
+		for (int x = 0; x < w; x++, src += 3)
+			SET_DATA_BYTE(line, x, seal_ink(src));
+	}
+	return pix;
+}
+
+/* Set the ink thresholds from the crop's own ink: faint ink on a phone
+ * photo is 60-90, fresh ink on a scan 150-200. FALSE when there is too
+ * little ink to be a seal. */
+static gboolean
+set_levels(Seal *s)
+{
+	guint hist[256] = {0};
+	guint n = 0, seen = 0;
+	int p90 = 0;
+
+	for (int y = 0; y < s->h; y++) {
+		l_uint32 *line = s->data + (gsize)y * s->wpl;
+
+		for (int x = 0; x < s->w; x++) {
+			int v = GET_DATA_BYTE(line, x);
+
+			if (v >= MIN_INK) {
+				hist[v]++;
+				n++;
+			}
+		}
+	}
+	if ((guint64)n * 100 < (guint64)MIN_INK_PCT * s->w * s->h)
+		return FALSE;
+	for (p90 = 255; p90 > MIN_INK; p90--) {
+		seen += hist[p90];
+		if (seen * 10 >= n)
+			break;
+	}
+	s->thr = MAX(MIN_INK, p90 * 2 / 5);
+	s->lo = s->thr / 2;
+	s->hi = MAX(s->lo + 10, p90 * 4 / 5);
+	return TRUE;
+}
+
+static int
+ink_at(const Seal *s, int x, int y)
+{
+	if (x < 0 || y < 0 || x >= s->w || y >= s->h)
+		return 0;
+	return GET_DATA_BYTE(s->data + (gsize)y * s->wpl, x);
+}
+
+/* Inked points on the circle (CX, CY, R), of FIT_ANGLES. */
+static int
+circle_ink(const Seal *s, double cx, double cy, double r)
+{
+	int hits = 0;
+
+	for (int i = 0; i < FIT_ANGLES; i++) {
+		double a = i * 2 * G_PI / FIT_ANGLES;
+		int x = (int)lround(cx + r * sin(a));
+		int y = (int)lround(cy - r * cos(a));
+
+		hits += ink_at(s, x, y) >= s->thr;
+	}
+	return hits;
+}
+
+/* Fit the ring line around R0 from (CX0, CY0): the circle with the most
+ * ink, then its line's outer and inner edges, which set the band. */
+static gboolean
+fit_ring(Seal *s, double cx0, double cy0, double r0)
+{
+	double step = MAX(1.0, r0 * 0.015), rstep = MAX(1.0, r0 * 0.01);
+	double shift = r0 * FIT_SHIFT, out, in;
+	int best = -1;
+
+	for (double dy = -shift; dy <= shift; dy += step)
+		for (double dx = -shift; dx <= shift; dx += step)
+			for (double r = r0 * FIT_MIN; r <= r0 * FIT_MAX;
+			     r += rstep) {
+				int hits = circle_ink(s, cx0 + dx, cy0 + dy, r);
+
+				if (hits > best) {
+					best = hits;
+					s->cx = cx0 + dx;
+					s->cy = cy0 + dy;
+					s->r = r;
+				}
+			}
+	if (best < MIN_RING_COVER * FIT_ANGLES)
+		return FALSE;
+	out = s->r;
+	while (circle_ink(s, s->cx, s->cy, out + 1) >= RING_EDGE * best)
+		out += 1;
+	in = s->r;
+	while (in > 2 &&
+	       circle_ink(s, s->cx, s->cy, in - 1) >= RING_EDGE * best)
+		in -= 1;
+	s->r = out;
+	s->band_out = in - RING_GAP * out;
+	s->band_in = s->band_out - BAND_DEPTH * out;
+	return s->band_in > 0;
+}
+
+/* Share of ink in the band along clock angle A (radians). */
+static double
+ray_ink(const Seal *s, double a)
+{
+	int hits = 0, n = 0;
+
+	for (double rho = s->band_in; rho <= s->band_out; rho += 1, n++) {
+		int x = (int)lround(s->cx + rho * sin(a));
+		int y = (int)lround(s->cy - rho * cos(a));
+
+		hits += ink_at(s, x, y) >= s->thr;
+	}
+	return n > 0 ? (double)hits / n : 0;
+}
+
+/* Share of ink on the radial line at clock angle A from radius IN to
+ * OUT. */
+static double
+line_ink(const Seal *s, double a, double in, double out)
+{
+	int hits = 0, n = 0;
+
+	for (double rho = in; rho <= out; rho += 1, n++) {
+		int x = (int)lround(s->cx + rho * sin(a));
+		int y = (int)lround(s->cy - rho * cos(a));
+
+		hits += ink_at(s, x, y) >= s->thr;
+	}
+	return n > 0 ? (double)hits / n : 0;
+}
+
+/* Where the ring's lettering runs: *FROM and *TO, clock angles from the
+ * page's top in degrees, found from the ink in the band degree by degree
+ * (half-degree rays, summed over 9 degrees: about a letter). FALSE when
+ * there is no lettering at the top, or the band is solid ink. */
+static gboolean
+find_run(const Seal *s, int *from, int *to)
+{
+	double deg[2 * RUN_MAX_DEG + 1], smooth[2 * RUN_MAX_DEG + 1];
+	double top = 0, sum = 0;
+	int n = 2 * RUN_MAX_DEG + 1, peak = RUN_MAX_DEG, gap;
+
+	for (int i = 0; i < n; i++) {
+		double a = s->up + (i - RUN_MAX_DEG) * G_PI / 180;
+
+		deg[i] =
+		    (ray_ink(s, a - G_PI / 720) + ray_ink(s, a + G_PI / 720)) /
+		    2;
+	}
+	for (int i = 0; i < n; i++) {
+		double t = 0;
+		int m = 0;
+
+		for (int j = MAX(i - 4, 0); j <= MIN(i + 4, n - 1); j++, m++)
+			t += deg[j];
+		smooth[i] = t / m;
+		if (abs(i - RUN_MAX_DEG) <= 30 && smooth[i] > top) {
+			top = smooth[i];
+			peak = i;
+		}
+		if (abs(i - RUN_MAX_DEG) <= 60)
+			sum += deg[i];
+	}
+	if (top < 0.04 || sum / 121 > SOLID_SHARE)
+		return FALSE;
+	*to = peak;
+	gap = 0;
+	for (int i = peak; i < n && gap <= RUN_GAP_DEG; i++) {
+		gap = smooth[i] >= top * 0.2 ? 0 : gap + 1;
+		if (gap == 0)
+			*to = i;
+	}
+	*from = peak;
+	gap = 0;
+	for (int i = peak; i >= 0 && gap <= RUN_GAP_DEG; i--) {
+		gap = smooth[i] >= top * 0.2 ? 0 : gap + 1;
+		if (gap == 0)
+			*from = i;
+	}
+	*from -= RUN_MAX_DEG;
+	*to -= RUN_MAX_DEG;
+	return *to - *from >= 20;
+}
+
+/* Bilinear ink at (X, Y), as the strip's grey: ink black, else white. */
+static int
+strip_grey(const Seal *s, double x, double y)
+{
+	int x0 = (int)floor(x), y0 = (int)floor(y);
+	double fx = x - x0, fy = y - y0;
+	double v = (1 - fy) * ((1 - fx) * ink_at(s, x0, y0) +
+			       fx * ink_at(s, x0 + 1, y0)) +
+		   fy * ((1 - fx) * ink_at(s, x0, y0 + 1) +
+			 fx * ink_at(s, x0 + 1, y0 + 1));
+	int g = (int)lround((v - s->lo) * 255 / (s->hi - s->lo));
+
+	return 255 - CLAMP(g, 0, 255);
+}
+
+/* The band from clock angle FROM to TO (degrees from the page's top)
+ * unwrapped by polar transform (angle along x, the outer edge at the
+ * top) into a new 8-bit strip, white-bordered: the fallback when the
+ * letters cannot be counted. */
+static PIX *
+unwrap(const Seal *s, int from, int to)
+{
+	double a0 = s->up + (from - 3) * G_PI / 180;
+	double a1 = s->up + (to + 3) * G_PI / 180;
+	double depth = s->band_out - s->band_in;
+	double mid = (s->band_out + s->band_in) / 2;
+	double scale = STRIP_HEIGHT / depth;
+	int w = MAX((int)lround((a1 - a0) * mid * scale * s->stretch), 1);
+	PIX *strip = pixCreate(w, STRIP_HEIGHT, 8), *framed;
+	l_uint32 *data;
+	int wpl;
+
+	if (strip == NULL)
+		return NULL;
+	data = pixGetData(strip);
+	wpl = pixGetWpl(strip);
+	for (int y = 0; y < STRIP_HEIGHT; y++) {
+		double rho = s->band_out - (y + 0.5) / scale;
+		l_uint32 *line = data + (gsize)y * wpl;
+
+		for (int x = 0; x < w; x++) {
+			double a = a0 + (a1 - a0) * (x + 0.5) / w;
+
+			SET_DATA_BYTE(line, x,
+				      strip_grey(s, s->cx + rho * sin(a),
+						 s->cy - rho * cos(a)));
+		}
+	}
+	framed = pixAddBorder(strip, STRIP_BORDER, 255);
+	pixDestroy(&strip);
+	return framed;
+}
+
+/* Share of ink on the arc of radius RHO from clock angle A0 to A1. */
+static double
+arc_ink(const Seal *s, double rho, double a0, double a1)
+{
+	double step = 0.5 / MAX(rho, 1);
+	int hits = 0, n = 0;
+
+	for (double a = a0; a <= a1; a += step, n++) {
+		int x = (int)lround(s->cx + rho * sin(a));
+		int y = (int)lround(s->cy - rho * cos(a));
+
+		hits += ink_at(s, x, y) >= s->thr;
+	}
+	return n > 0 ? (double)hits / n : 0;
+}
+
+/* Narrow the band to the radii the lettering really has between clock
+ * angles A0 and A1: the run of radii around the most inked one whose ink
+ * stays above a fifth of it, and a little more. (An eighth and twice the
+ * margin read the generated seals worse: 2 of 29 exactly, not 3.) */
+static void
+fit_letters(Seal *s, double a0, double a1)
+{
+	int n = (int)(s->band_out - s->band_in) + 1, peak = 0;
+	double *ink = g_new0(double, n);
+	int lo, hi;
+
+	/* The peak is looked for away from the ring line, whose edge may
+	 * still reach into the band. */
+	for (int i = 0; i < n; i++) {
+		ink[i] = arc_ink(s, s->band_in + i, a0, a1);
+		if (ink[i] > ink[peak] && i < n - LETTER_MARGIN * 3 * s->r)
+			peak = i;
+	}
+	for (lo = peak; lo > 0 && ink[lo - 1] >= ink[peak] / 5; lo--)
+		;
+	for (hi = peak; hi < n - 1 && ink[hi + 1] >= ink[peak] / 5; hi++)
+		;
+	g_free(ink);
+	s->text_in = MAX(s->band_in, s->band_in + lo - LETTER_MARGIN * s->r);
+	s->text_out = MIN(s->band_out, s->band_in + hi + LETTER_MARGIN * s->r);
+}
+
+/* How many letters stand between clock angles A0 and A1 (radians), the
+ * ends of the run: seal lettering is evenly spaced, so the count whose
+ * boundaries fall in the gaps - least ink on the radial lines between
+ * letters - with a pitch near a letter's height. 0 when none fits. */
+static int
+count_letters(const Seal *s, double a0, double a1)
+{
+	double height = s->text_out - s->text_in;
+	double mid = (s->text_out + s->text_in) / 2;
+	double arc = (a1 - a0) * mid, total = 0, best_score = G_MAXDOUBLE;
+	int best = 0, lo = MAX((int)ceil(arc / (PITCH_MAX * height)), 2);
+	int hi = (int)floor(arc / (PITCH_MIN * height));
+	double in = s->text_in, out = s->text_out;
+
+	for (double a = a0; a <= a1; a += 1.0 / mid)
+		total += line_ink(s, a, in, out);
+	total /= MAX((a1 - a0) * mid, 1);
+	if (total <= 0)
+		return 0;
+	for (int n = lo; n <= MIN(hi, MAX_LETTERS); n++) {
+		double pitch = (a1 - a0) / n, gaps = 0, score;
+
+		for (int k = 1; k < n; k++) {
+			double at = a0 + k * pitch, least = 1;
+
+			for (double d = -GAP_SLACK; d <= GAP_SLACK; d += 0.5)
+				least = MIN(least,
+					    line_ink(s, at + d / mid, in, out));
+			gaps += least;
+		}
+		score = gaps / (n - 1) / total +
+			PITCH_WEIGHT *
+			    fabs(log(pitch * mid / height / PITCH_TYPICAL));
+		if (score < best_score) {
+			best_score = score;
+			best = n;
+		}
+	}
+	return best;
+}
+
+/* Letter I of N between clock angles A0 and A1, turned upright, drawn
+ * into STRIP from column X0 at SCALE strip pixels per seal pixel. Each
+ * letter is cut out along the radial lines to its neighbours, so the
+ * turn does not bring theirs in. */
+static void
+draw_letter(const Seal *s, PIX *strip, int x0, int w, double scale, double sx,
+	    double a0, double a1, int i, int n)
+{
+	double pitch = (a1 - a0) / n, mid_a = a0 + (i + 0.5) * pitch;
+	double sn = sin(mid_a), cs = cos(mid_a);
+	l_uint32 *data = pixGetData(strip);
+	int wpl = pixGetWpl(strip), h = pixGetHeight(strip);
+
+	for (int y = 0; y < h; y++) {
+		double rho = s->text_out - (y + 0.5) / scale;
+		l_uint32 *line = data + (gsize)y * wpl;
+
+		for (int x = 0; x < w; x++) {
+			double u = (x + 0.5 - w / 2.0) / scale / sx;
+			double px = s->cx + rho * sn + u * cs;
+			double py = s->cy - rho * cs + u * sn;
+			double a = atan2(px - s->cx, s->cy - py);
+			double off = remainder(a - mid_a, 2 * G_PI);
+
+			SET_DATA_BYTE(line, x0 + x,
+				      fabs(off) <= pitch / 2
+					  ? strip_grey(s, px, py)
+					  : 255);
+		}
+	}
+}
+
+/* The run from clock angle FROM to TO (degrees from the page's top) as a
+ * line of upright letters, white-bordered; NULL when its letters cannot
+ * be counted. */
+static PIX *
+unwrap_letters(Seal *s, int from, int to)
+{
+	double a0 = s->up + from * G_PI / 180, a1 = s->up + to * G_PI / 180;
+	double mid, scale, pitch;
+	int n, w;
+	PIX *strip, *framed;
+
+	fit_letters(s, a0, a1);
+	n = count_letters(s, a0, a1);
+	if (n == 0)
+		return NULL;
+	mid = (s->text_out + s->text_in) / 2;
+	scale = STRIP_HEIGHT / (s->text_out - s->text_in);
+	pitch = (a1 - a0) / n;
+	double SX = s->stretch;
+	w = MAX((int)lround(pitch * mid * scale * SX), 1);
+	strip = pixCreate(w * n, STRIP_HEIGHT, 8);
+	if (strip == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		draw_letter(s, strip, i * w, w, scale, SX, a0, a1, i, n);
+	framed = pixAddBorder(strip, STRIP_BORDER, 255);
+	pixDestroy(&strip);
+	return framed;
+}
+
+/* The crop of IMAGE around BOX, ink only, an oval stretched round;
+ * FALSE for a box at the page edge or without enough ink. */
+static gboolean
+load_seal(Seal *s, const IngestImage *image, const CoreBox *box)
+{
+	double bw = box->w * image->width, bh = box->h * image->height;
+	int x0 =
+	    MAX((int)floor((box->x - box->w * CROP_MARGIN) * image->width), 0);
+	int y0 =
+	    MAX((int)floor((box->y - box->h * CROP_MARGIN) * image->height), 0);
+	int x1 =
+	    MIN((int)ceil((box->x + box->w * (1 + CROP_MARGIN)) * image->width),
+		image->width);
+	int y1 = MIN(
+	    (int)ceil((box->y + box->h * (1 + CROP_MARGIN)) * image->height),
+	    image->height);
+	double sx = 1, sy = 1;
+
+	if (box->x < EDGE_FRACTION || box->y < EDGE_FRACTION ||
+	    box->x + box->w > 1 - EDGE_FRACTION ||
+	    box->y + box->h > 1 - EDGE_FRACTION || x1 - x0 < 16 || y1 - y0 < 16)
+		return FALSE;
+	s->ink = crop_ink(image, x0, y0, x1 - x0, y1 - y0);
+	if (s->ink == NULL)
+		return FALSE;
+	if (bw > OVAL_ASPECT * bh)
+		sy = bw / bh;
+	else if (bh > OVAL_ASPECT * bw)
+		sx = bh / bw;
+	if (sx != 1 || sy != 1) {
+		PIX *round = pixScale(s->ink, (float)sx, (float)sy);
+
+		pixDestroy(&s->ink);
+		if (round == NULL)
+			return FALSE;
+		s->ink = round;
+	}
+	s->w = pixGetWidth(s->ink);
+	s->h = pixGetHeight(s->ink);
+	s->data = pixGetData(s->ink);
+	s->wpl = pixGetWpl(s->ink);
+	s->cx = ((box->x + box->w / 2) * image->width - x0) * sx;
+	s->cy = ((box->y + box->h / 2) * image->height - y0) * sy;
+	s->r = MAX(bw * sx, bh * sy) / 2;
+	/* Stretched round, an oval's letters at the top are that much too
+	 * tall: the strip widens them back. */
+	s->stretch = MAX(sx, sy);
+	return set_levels(s);
+}
+
+char *
+ocr_seal_read(OcrEngine *engine, const IngestImage *image, const CoreBox *box,
+	      int rotation, GError **error)
+{
+	Seal s = {0};
+	PIX *strip = NULL;
+	char *raw = NULL, *name = NULL;
+	double confidence = 0;
+	int from, to;
+
+	if (!ocr_image_check(image, error))
+		return NULL;
+	if (image->channels != 3 || box == NULL || box->w <= 0 || box->h <= 0)
+		return NULL;
+	/* The page's top, in the image as given, is where turning it by
+	 * ROTATION clockwise brings to the top. */
+	s.up = -rotation * G_PI / 180;
+	if (!load_seal(&s, image, box) || !fit_ring(&s, s.cx, s.cy, s.r) ||
+	    !find_run(&s, &from, &to))
+		goto cleanup;
+	strip = unwrap_letters(&s, from, to);
+	if (strip == NULL)
+		strip = unwrap(&s, from, to);
+	if (strip == NULL)
+		goto cleanup;
+	raw = ocr_engine_read_line(
+	    engine, strip, image->dpi > 0 ? image->dpi : 300, &confidence);
+	g_debug("ocr: seal ring %d..%d degrees read '%s' (confidence %.2f)",
+		from, to, raw != NULL ? g_strstrip(raw) : "", confidence);
+	if (raw != NULL && confidence >= MIN_CONFIDENCE)
+		name = ocr_seal_name_clean(raw);
+cleanup:
+	g_free(raw);
+	pixDestroy(&strip);
+	pixDestroy(&s.ink);
+	return name;
+}
+
+/* ---- the name ----------------------------------------------------------- */
+
+/* Words that close a special seal's lettering rather than the name. */
+static const char *const seal_marks[] = {
+    "检验检测专用章", "电子回单专用章", "合同专用章", "财务专用章",
+    "发票专用章",     "业务专用章",	"专用章",     "公章",
+};
+
+/* Endings of organisation names, longest first where one ends another. */
+static const char *const org_endings[] = {
+    "公司", "局",     "中心",	"研究院", "研究所", "事务所", "所",
+    "厂",   "银行",   "分行",	"支行",	  "委员会", "协会",   "学会",
+    "大学", "学院",   "学校",	"医院",	  "站",	    "部",     "院",
+    "集团", "合作社", "办公室", "政府",	  "厅",	    "馆",     "处",
+};
+
+/* Only names this long (in characters) and this Chinese are taken. */
+#define NAME_MIN_CHARS 4
+#define NAME_MIN_HAN   0.8
+#define NAME_MIN_OWN   2
+
+static gboolean
+ends_with(const GString *s, const char *end)
+{
+	gsize n = strlen(end);
+
+	return s->len >= n && memcmp(s->str + s->len - n, end, n) == 0;
+}
+
+/* Whether NAME ends as an organisation's name does, after at least
+ * NAME_MIN_OWN characters of its own ("有限公司" alone is no name). */
+static gboolean
+has_org_ending(const GString *name)
+{
+	static const char *const company[] = {"股份有限公司", "有限责任公司",
+					      "有限公司"};
+	gsize own = name->len;
+
+	for (guint i = 0; i < G_N_ELEMENTS(company); i++)
+		if (ends_with(name, company[i])) {
+			own = name->len - strlen(company[i]);
+			break;
+		}
+	for (guint i = 0; i < G_N_ELEMENTS(org_endings) && own == name->len;
+	     i++)
+		if (ends_with(name, org_endings[i]))
+			own = name->len - strlen(org_endings[i]);
+	return own < name->len &&
+	       g_utf8_strlen(name->str, (gssize)own) >= NAME_MIN_OWN;
+}
+
+/* The characters of RAW a name keeps, brackets made full-width. *HAN and
+ * *CHARS count the Chinese ones and all. */
+static GString *
+name_chars(const char *raw, int *han, int *chars)
+{
+	GString *out = g_string_new(NULL);
+
+	*han = *chars = 0;
+	for (const char *p = raw; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '(' || c == 0xFF08)
+			c = 0xFF08;
+		else if (c == ')' || c == 0xFF09)
+			c = 0xFF09;
+		else if (g_unichar_get_script(c) == G_UNICODE_SCRIPT_HAN)
+			(*han)++;
+		else if (!(c < 0x80 && g_ascii_isalnum((char)c)))
+			continue;
+		g_string_append_unichar(out, c);
+		(*chars)++;
+	}
+	return out;
+}
+
+char *
+ocr_seal_name_clean(const char *raw)
+{
+	GString *name;
+	int han, chars;
+	gboolean ok = FALSE;
+
+	if (raw == NULL)
+		return NULL;
+	name = name_chars(raw, &han, &chars);
+	for (guint i = 0; i < G_N_ELEMENTS(seal_marks); i++)
+		if (ends_with(name, seal_marks[i])) {
+			gsize cut = strlen(seal_marks[i]);
+
+			g_string_truncate(name, name->len - cut);
+			han -= (int)g_utf8_strlen(seal_marks[i], -1);
+			chars -= (int)g_utf8_strlen(seal_marks[i], -1);
+			break;
+		}
+	if (chars >= NAME_MIN_CHARS && han >= NAME_MIN_HAN * chars)
+		ok = has_org_ending(name);
+	if (!ok) {
+		g_string_free(name, TRUE);
+		return NULL;
+	}
+	return g_string_free(name, FALSE);
+}
