@@ -2,8 +2,9 @@
 # Make the benchmark corpus in OUTDIR with the fixture generator; the same
 # files, byte for byte, on every run. Three parts, each for one question:
 #
-#   OUTDIR/text200/  a claim of 200 text-layer PDF pages (7 sets of every
-#                    paper document type plus a long operation record),
+#   OUTDIR/text200/  a claim of about 200 text-layer PDF pages (189
+#                    documents, every paper type in turn, and a long
+#                    operation record),
 #                    nothing to OCR: how fast are ingest, classify and the
 #                    checklist when Tesseract is not involved?
 #                      bench/scan.sh OUTDIR/text200
@@ -37,20 +38,23 @@ rm -rf "$out/text200" "$out/scan12" "$out/cert.jpg" "$out/cert.txt" \
 	"$out/recipes"
 mkdir -p "$out/recipes"
 
-# ---- text200: 7 x 27 pages of every paper type, + 11 pages of records ------
+# ---- text200: 189 documents of the paper types, + 11 pages of records ------
 # Photos and screenshots are never text PDFs, so they are not in it. Each
 # set has its own seed, so invoice numbers, times and seal angles differ.
 recipe=$out/recipes/text200.ini
 {
 	printf '[claim]\nwrite_claim_json = true\n\n'
+	# Every paper type in turn, set after set, up to 189 documents.
 	for set in 1 2 3 4 5 6 7; do
 		"$gen" types | while read -r id _; do
 			case $id in
 			photo | run_screenshot) continue ;;
 			esac
-			printf '[doc set%s/%s.pdf]\ntype = %s\nseed = %s\n\n' \
-				"$set" "$id" "$id" "$set"
+			echo "$set $id"
 		done
+	done | head -n 189 | while read -r set id; do
+		printf '[doc set%s/%s.pdf]\ntype = %s\nseed = %s\n\n' \
+			"$set" "$id" "$id" "$set"
 	done
 	printf '[doc records_long.pdf]\ntype = operation_records\n'
 	printf 'records_days = 400\n'
