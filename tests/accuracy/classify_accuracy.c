@@ -76,7 +76,6 @@ corpus_docs(GKeyFile *kf, GError **error)
 
 	for (guint i = 0; groups[i] != NULL; i++) {
 		const char *path = groups[i] + strlen(DOC_PREFIX);
-		char *format;
 		Doc *d;
 
 		if (!g_str_has_prefix(groups[i], DOC_PREFIX))
@@ -94,13 +93,10 @@ corpus_docs(GKeyFile *kf, GError **error)
 		d->group = g_strdup(groups[i]);
 		d->kf = kf;
 		d->type = g_key_file_get_string(kf, groups[i], "type", NULL);
-		format = recipe_value(d, "format");
-		/* The generator's default format follows the file name. */
-		d->set = g_str_has_suffix(d->path, ".pdf") &&
-				 (format == NULL || strcmp(format, "pdf") == 0)
-			     ? SET_CLEAN
-			     : SET_DEGRADED;
-		g_free(format);
+		/* The corpus names its clean documents so (a text PDF, or
+		 * a clean image for photos and screenshots). */
+		d->set = strstr(d->path, "/clean.") != NULL ? SET_CLEAN
+							    : SET_DEGRADED;
 		g_ptr_array_add(docs, d);
 	}
 	g_strfreev(groups);

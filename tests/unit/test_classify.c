@@ -331,6 +331,22 @@ test_confusions(void)
 	}
 }
 
+/* A statistics screen without a menu is still a screen, by its tiles
+ * (today, this month, the last 7 days, a trend) and its address, though
+ * with less confidence than one with a menu. */
+static void
+test_screenshot_without_menu(void)
+{
+	char *text = sample_text("run_screenshot_stats.ocr.txt");
+	CorePage *p = core_page_new("运行/截图.png", 1);
+
+	core_page_set_text(p, text, CORE_TEXT_OCR, 0.9);
+	classify_page(rules, p, TRUE);
+	g_assert_cmpstr(p->type, ==, "run_screenshot");
+	core_page_free(p);
+	g_free(text);
+}
+
 static void
 test_photo_and_other(void)
 {
@@ -1651,6 +1667,8 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/classify/page/confusions", test_confusions);
 	g_test_add_func("/classify/page/photo-and-other", test_photo_and_other);
+	g_test_add_func("/classify/page/screenshot-without-menu",
+			test_screenshot_without_menu);
 	g_test_add_func("/classify/page/confidence", test_confidence_formula);
 	g_test_add_func("/classify/page/cue-kinds", test_cue_kinds);
 	g_test_add_func("/classify/page/explain", test_explain);
