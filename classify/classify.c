@@ -1,7 +1,9 @@
 /* classify.c - group classified pages into documents. Uploads put several
  * documents in one PDF and spread one document over several pages; the
  * page order and the page types are all there is to go on, so the rules
- * here are few and explained where they are applied. */
+ * here are few and explained where they are applied. Then, across the
+ * claim, names OCR misread are matched to the names the claim knows. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "classify/classify_int.h"
@@ -169,4 +171,166 @@ classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
 		for (guint i = first; i < end; i++)
 			each(g_ptr_array_index(pages, i), data);
 	}
+}
+
+/* ---- names read by OCR against the claim's known names ---------------- */
+
+/* Shorter names (a person's) are not matched: one character in two or
+ * three is another person, not a misread. */
+#define NAME_MATCH_MIN_CHARS 6
+/* One edit allowed per this many characters of the known name. */
+#define NAME_MATCH_CHARS_PER_EDIT 6
+
+/* The name fields of DOC's type, or NULL. */
+static char *const *
+name_fields(const ClassifyRules *rules, const CoreDocument *doc)
+{
+	const TypeRules *t = g_hash_table_lookup(rules->by_id, doc->type);
+
+	return t != NULL ? t->names : NULL;
+}
+
+/* Remember NAME as printed under its compared spelling; the first spelling
+ * seen of a name is kept. */
+static void
+add_known(GHashTable *known, const char *name)
+{
+	char *norm = classify_normalize_name(name);
+
+	if (norm == NULL || g_utf8_strlen(norm, -1) < NAME_MATCH_MIN_CHARS ||
+	    g_hash_table_contains(known, norm)) {
+		g_free(norm);
+		return;
+	}
+	g_hash_table_insert(known, norm, g_strdup(name));
+}
+
+/* The names nobody had to read from a picture: the claim's parties and
+ * what the text layers print in the same fields. */
+static GHashTable *
+known_names(const ClassifyRules *rules, GPtrArray *docs, const CoreClaim *claim)
+{
+	GHashTable *known =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	if (claim != NULL) {
+		if (claim->enterprise.name != NULL)
+			add_known(known, claim->enterprise.name);
+		if (claim->provider.name != NULL)
+			add_known(known, claim->provider.name);
+	}
+	for (guint d = 0; d < docs->len; d++) {
+		const CoreDocument *doc = g_ptr_array_index(docs, d);
+		char *const *f = name_fields(rules, doc);
+
+		if (doc->source != CORE_TEXT_PDF)
+			continue;
+		for (; f != NULL && *f != NULL; f++) {
+			const char *v = core_document_get_field(doc, *f);
+
+			if (v != NULL)
+				add_known(known, v);
+		}
+	}
+	return known;
+}
+
+/* Levenshtein distance between the N and M characters at A and B. */
+static glong
+edit_distance(const gunichar *a, glong n, const gunichar *b, glong m)
+{
+	glong *row = g_new(glong, m + 1), ret;
+
+	for (glong j = 0; j <= m; j++)
+		row[j] = j;
+	for (glong i = 1; i <= n; i++) {
+		glong diag = row[0];
+
+		row[0] = i;
+		for (glong j = 1; j <= m; j++) {
+			glong up = row[j];
+
+			row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1),
+				     diag + (a[i - 1] != b[j - 1]));
+			diag = up;
+		}
+	}
+	ret = row[m];
+	g_free(row);
+	return ret;
+}
+
+/* The one known name READ is a misreading of, as printed; NULL when READ
+ * is a known name already, is near none, or is near several. */
+static const char *
+unique_known(GHashTable *known, const char *read)
+{
+	char *norm = classify_normalize_name(read);
+	const char *found = NULL;
+	GHashTableIter it;
+	gpointer key, value;
+	gunichar *r;
+	glong nr;
+	int hits = 0;
+
+	if (norm == NULL || g_hash_table_contains(known, norm)) {
+		g_free(norm);
+		return NULL;
+	}
+	r = g_utf8_to_ucs4_fast(norm, -1, &nr);
+	g_hash_table_iter_init(&it, known);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		glong nk;
+		gunichar *k = g_utf8_to_ucs4_fast(key, -1, &nk);
+		glong most = MAX(1, nk / NAME_MATCH_CHARS_PER_EDIT);
+
+		if (nr >= NAME_MATCH_MIN_CHARS && labs(nr - nk) <= most &&
+		    edit_distance(r, nr, k, nk) <= most) {
+			hits++;
+			found = value;
+		}
+		g_free(k);
+	}
+	g_free(r);
+	g_free(norm);
+	return hits == 1 ? found : NULL;
+}
+
+static void
+match_document(const ClassifyRules *rules, GHashTable *known, CoreDocument *doc)
+{
+	char *const *f = name_fields(rules, doc);
+
+	for (; f != NULL && *f != NULL; f++) {
+		const char *read = core_document_get_field(doc, *f);
+		const char *name =
+		    read != NULL ? unique_known(known, read) : NULL;
+
+		if (name == NULL)
+			continue;
+		g_ptr_array_add(doc->notes,
+				g_strdup_printf("名称（%s）OCR 读作「%s」，"
+						"按申报材料中的名称「%s」校正",
+						*f, read, name));
+		core_document_set_field(doc, *f, name); /* frees READ */
+	}
+}
+
+/* A text layer prints a name as it was typed; a photo's OCR rarely reads
+ * one exactly. Only OCR'd documents are touched, only by a small distance
+ * and only towards a unique candidate, and the reading stays in a note. */
+void
+classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
+			       const CoreClaim *claim)
+{
+	GHashTable *known = known_names(rules, docs, claim);
+
+	for (guint d = 0; d < docs->len; d++) {
+		CoreDocument *doc = g_ptr_array_index(docs, d);
+
+		if (doc->source == CORE_TEXT_OCR &&
+		    g_hash_table_size(known) > 0)
+			match_document(rules, known, doc);
+	}
+	g_hash_table_unref(known);
 }

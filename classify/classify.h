@@ -36,6 +36,19 @@ gboolean classify_type_is_sealed(const ClassifyRules *rules, const char *type);
  * enough for one. */
 gboolean classify_type_has_codes(const ClassifyRules *rules, const char *type);
 
+/* The fields of TYPE whose text-layer value must agree with what the page
+ * image shows (the rules' "verify = number, total, date"), as a
+ * NULL-terminated vector in the order written, or NULL when none. Each
+ * names a field of [fields TYPE]. Borrowed. */
+const char *const *classify_type_verify_fields(const ClassifyRules *rules,
+					       const char *type);
+
+/* How field FIELD of TYPE is read: "text", "digits", "code",
+ * "credit_code", "date", "amount" or "capital" (its first pattern's kind),
+ * or NULL when TYPE has no such field. Static. */
+const char *classify_field_kind(const ClassifyRules *rules, const char *type,
+				const char *field);
+
 /* Chinese label of TYPE (e.g. "发票"), or TYPE itself when unknown.
  * Borrowed. */
 const char *classify_type_label(const ClassifyRules *rules, const char *type);
@@ -77,6 +90,19 @@ void classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages);
 void classify_documents_update_codes(const ClassifyRules *rules,
 				     GPtrArray *docs, GPtrArray *pages);
 
+/* Names read by OCR against the names the claim knows for sure: for each
+ * OCR'd document of DOCS (source not pdf_text), each field its type lists
+ * in "names = …" whose value is not a known name but within a small edit
+ * distance (at most one character in six of the known name, at least one,
+ * compared after classify_normalize_name; both names six characters or
+ * more) of exactly one known name, is replaced by that name, and a note in
+ * doc->notes keeps what OCR read. The known names are CLAIM's enterprise
+ * and provider names (CLAIM may be NULL) and the values of those fields on
+ * the text-layer documents of DOCS. Two candidates, or none near enough,
+ * leave the value as read. Call once the documents are final. */
+void classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
+				    const CoreClaim *claim);
+
 /* Extract the fields the rules define for DOC->type from TEXT (normalised)
  * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). A 大写
  * amount disagreeing with its 小写 twin drops the twin and sets
@@ -108,7 +134,7 @@ char *classify_normalize_amount(const char *text);
 
 /* "2026年1月5日", "2026 年 1 月 5 日", "2026-01-05", "2026/1/5",
  * "2026.01.05", "20260105" or "二〇二六年一月五日" as "2026-01-05"; OCR's
- * O, o, l, I, | ] and S in the digits are read as 0, 1 and 5, and O, o or
+ * O, o, l, I, | ] [ and S in the digits are read as 0, 1 and 5, and O, o or
  * 0 among Chinese numerals as 〇. Impossible dates (2026-02-30) and years
  * outside 1900..2100 give NULL. Returns a new string or NULL. */
 char *classify_normalize_date(const char *text);

@@ -23,10 +23,11 @@
 #define CLASSIFY_TYPE_PHOTO "photo"
 
 typedef enum {
-	CUE_TITLE, /* counts only within the top of the page */
-	CUE_ANY,   /* anywhere, once */
-	CUE_NEG,   /* anywhere, once, negative weight */
-	CUE_EACH   /* each different matched text, up to max_hits */
+	CUE_TITLE,   /* counts only within the top of the page */
+	CUE_ANY,     /* anywhere, once */
+	CUE_NEG,     /* anywhere, once, negative weight */
+	CUE_EACH,    /* each different matched text, up to max_hits */
+	CUE_UNTITLED /* anywhere, once, only when no title.* matched */
 } CueKind;
 
 typedef struct {
@@ -68,8 +69,15 @@ typedef struct {
 	gboolean codes;	       /* carries a QR code worth decoding */
 	double untitled_min;   /* score needed when no title.* cue matched;
 				  0 = no such requirement */
-	GPtrArray *cues;       /* Cue*, in file order */
-	GPtrArray *fields;     /* FieldRule*, in file order */
+	/* Fields whose text-layer value is read again from the page image
+	 * ("verify = a, b"): a NULL-terminated vector, or NULL. */
+	char **verify;
+	/* Fields holding a party's name ("names = buyer_name, seller_name"),
+	 * matched against the claim's known names on OCR'd documents
+	 * (classify_documents_match_names): NULL-terminated, or NULL. */
+	char **names;
+	GPtrArray *cues;   /* Cue*, in file order */
+	GPtrArray *fields; /* FieldRule*, in file order */
 } TypeRules;
 
 struct ClassifyRules {
@@ -78,6 +86,7 @@ struct ClassifyRules {
 	double min_score;
 	double half_score;
 	double photo_confidence;
+	double photo_word_confidence;
 	int photo_max_chars;
 	int title_lines;
 	int title_chars;

@@ -73,6 +73,8 @@ type_rules_free(TypeRules *t)
 		return;
 	g_free(t->id);
 	g_free(t->label);
+	g_strfreev(t->verify);
+	g_strfreev(t->names);
 	g_ptr_array_unref(t->cues);
 	g_ptr_array_unref(t->fields);
 	g_free(t);
@@ -102,6 +104,7 @@ rules_new(const char *path)
 	r->half_score = 3;
 	r->photo_max_chars = 30;
 	r->photo_confidence = 0.6;
+	r->photo_word_confidence = 0.5;
 	r->title_lines = 4;
 	r->title_chars = 120;
 	r->types = core_ptr_array_new(type_rules_free);
@@ -302,6 +305,10 @@ load_setting(ClassifyRules *r, const char *key, const char *value,
 	} else if (strcmp(key, "photo_confidence") == 0) {
 		ok = parse_double(value, &r->photo_confidence) &&
 		     r->photo_confidence >= 0 && r->photo_confidence <= 1;
+	} else if (strcmp(key, "photo_word_confidence") == 0) {
+		ok = parse_double(value, &r->photo_word_confidence) &&
+		     r->photo_word_confidence >= 0 &&
+		     r->photo_word_confidence <= 1;
 	} else if (strcmp(key, "photo_max_chars") == 0) {
 		ok = parse_int(value, 0, 100000, &r->photo_max_chars);
 	} else if (strcmp(key, "title_lines") == 0) {
@@ -353,7 +360,8 @@ cue_kind_of(const char *key, CueKind *kind)
 	} kinds[] = {{"title.", CUE_TITLE},
 		     {"cue.", CUE_ANY},
 		     {"neg.", CUE_NEG},
-		     {"each.", CUE_EACH}};
+		     {"each.", CUE_EACH},
+		     {"untitled.", CUE_UNTITLED}};
 	gsize i;
 
 	for (i = 0; i < G_N_ELEMENTS(kinds); i++) {
@@ -462,6 +470,36 @@ parse_flag(const char *value, gboolean *flag, const Where *w, GError **error)
 	return TRUE;
 }
 
+static gboolean valid_id(const char *id);
+
+/* "number, total, date": field names, each once, into *LIST (verify,
+ * names). Whether the type has such fields is checked once its [fields]
+ * group is read. */
+static gboolean
+parse_field_list(char ***list, const char *value, const Where *w,
+		 GError **error)
+{
+	char **names = g_strsplit(value, ",", -1);
+	gboolean ok = names[0] != NULL;
+
+	for (guint i = 0; ok && names[i] != NULL; i++) {
+		g_strstrip(names[i]);
+		ok = valid_id(names[i]);
+		for (guint j = 0; ok && j < i; j++)
+			ok = strcmp(names[i], names[j]) != 0;
+	}
+	if (!ok) {
+		rules_error(error, w,
+			    "expected field names separated by commas, "
+			    "each once");
+		g_strfreev(names);
+		return FALSE;
+	}
+	g_strfreev(*list);
+	*list = names;
+	return TRUE;
+}
+
 static gboolean
 load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	      const char *value, const Where *w, GError **error)
@@ -480,6 +518,10 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 		return parse_flag(value, &t->sealed, w, error);
 	if (strcmp(w->key, "codes") == 0)
 		return parse_flag(value, &t->codes, w, error);
+	if (strcmp(w->key, "verify") == 0)
+		return parse_field_list(&t->verify, value, w, error);
+	if (strcmp(w->key, "names") == 0)
+		return parse_field_list(&t->names, value, w, error);
 	if (strcmp(w->key, "untitled_min") == 0) {
 		if (!parse_double(value, &t->untitled_min) ||
 		    t->untitled_min <= 0) {
@@ -491,8 +533,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	if (!cue_kind_of(w->key, &kind)) {
 		rules_error(error, w,
 			    "unknown key (expected label, one_per_page, "
-			    "sealed, codes, untitled_min, title.*, cue.*, "
-			    "neg.* or each.*)");
+			    "sealed, codes, verify, names, untitled_min, "
+			    "title.*, cue.*, neg.*, each.* or untitled.*)");
 		return FALSE;
 	}
 	c = load_cue(r, snippets, kind, value, w, error);
@@ -732,6 +774,51 @@ load_fields(ClassifyRules *r, GKeyFile *kf, GHashTable *snippets,
 	return ok;
 }
 
+/* The first rule of field NAME of T, or NULL. */
+static const FieldRule *
+field_of(const TypeRules *t, const char *name)
+{
+	for (guint i = 0; i < t->fields->len; i++) {
+		const FieldRule *f = g_ptr_array_index(t->fields, i);
+
+		if (strcmp(f->name, name) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* A verify or names list naming a field the type never reads would do
+ * nothing, silently. */
+static gboolean
+check_field_list(const ClassifyRules *r, const TypeRules *t, char *const *list,
+		 const char *key, GError **error)
+{
+	char *group = g_strconcat(PREFIX_TYPE, t->id, NULL);
+	Where w = {r->path, group, key};
+	gboolean ok = TRUE;
+
+	for (char *const *n = list; ok && n != NULL && *n != NULL; n++)
+		ok = field_of(t, *n) != NULL;
+	if (!ok)
+		rules_error(error, &w,
+			    "names a field [fields %s] does not define", t->id);
+	g_free(group);
+	return ok;
+}
+
+static gboolean
+check_field_lists(const ClassifyRules *r, GError **error)
+{
+	for (guint i = 0; i < r->types->len; i++) {
+		const TypeRules *t = g_ptr_array_index(r->types, i);
+
+		if (!check_field_list(r, t, t->verify, "verify", error) ||
+		    !check_field_list(r, t, t->names, "names", error))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* ---- the file --------------------------------------------------------- */
 
 /* Types first, then fields: a [fields X] group may come before [type X]. */
@@ -762,6 +849,8 @@ load_groups(ClassifyRules *r, GKeyFile *kf, GHashTable *snippets,
 		if (g_str_has_prefix(groups[i], PREFIX_FIELDS))
 			ok = load_fields(r, kf, snippets, groups[i], error);
 	g_strfreev(groups);
+	if (ok)
+		ok = check_field_lists(r, error);
 	return ok;
 }
 
@@ -829,6 +918,31 @@ classify_rules_knows_type(const ClassifyRules *rules, const char *type)
 	/* photo and other are assigned by the classifier itself, not cues. */
 	return t->cues->len > 0 || strcmp(type, CLASSIFY_TYPE_PHOTO) == 0 ||
 	       strcmp(type, CLASSIFY_TYPE_OTHER) == 0;
+}
+
+const char *const *
+classify_type_verify_fields(const ClassifyRules *rules, const char *type)
+{
+	const TypeRules *t =
+	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
+
+	return t != NULL ? (const char *const *)t->verify : NULL;
+}
+
+const char *
+classify_field_kind(const ClassifyRules *rules, const char *type,
+		    const char *field)
+{
+	static const char *const names[] = {
+	    [VALUE_TEXT] = "text",	[VALUE_DIGITS] = "digits",
+	    [VALUE_CODE] = "code",	[VALUE_CREDIT_CODE] = "credit_code",
+	    [VALUE_DATE] = "date",	[VALUE_AMOUNT] = "amount",
+	    [VALUE_CAPITAL] = "capital"};
+	const TypeRules *t =
+	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
+	const FieldRule *f = t != NULL ? field_of(t, field) : NULL;
+
+	return f != NULL ? names[f->kind] : NULL;
 }
 
 const char *

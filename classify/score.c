@@ -118,6 +118,10 @@ body_ceiling(const TypeRules *t)
  * type sets untitled_min, a page without any of its titles must reach it
  * or score 0: report bodies share their words, and a second page taken
  * for a new document splits the first (as "other" it continues it).
+ * untitled.* cues stand in for a title OCR lost (a contract cover's two
+ * labelled party lines): on a titled page they add nothing, so they never
+ * tip a contest between titled types (a 外贸综合服务协议书 has the same
+ * party lines as the voucher contract).
  * Titles are matched first: most types' other cues cannot reach
  * untitled_min, and then, without a title, they are not looked for (a
  * page is matched against every type, so this halves classification). */
@@ -136,7 +140,8 @@ type_score(const TypeRules *t, ClassifySubject *s, size_t top, GString *why)
 			const Cue *c = g_ptr_array_index(t->cues, i);
 			double got;
 
-			if ((c->kind == CUE_TITLE) != (pass == 0))
+			if ((c->kind == CUE_TITLE) != (pass == 0) ||
+			    (c->kind == CUE_UNTITLED && titled))
 				continue;
 			got = cue_score(c, s, top);
 			if (got != 0 && why != NULL)
@@ -175,7 +180,7 @@ typed_confidence(const ClassifyRules *r, double best, double second)
 }
 
 static void
-pick_best(const ClassifyRules *r, Verdict *v, int meaningful)
+pick_best(const ClassifyRules *r, Verdict *v, int meaningful, int sure)
 {
 	double best = 0, second = 0;
 	const TypeRules *winner = NULL;
@@ -198,6 +203,14 @@ pick_best(const ClassifyRules *r, Verdict *v, int meaningful)
 		v->confidence = typed_confidence(r, best, second);
 		return;
 	}
+	/* A picture OCR made letters of - foliage, machines, a crowd - gives
+	 * many words read with almost no confidence; a document it failed to
+	 * name still has words read surely. */
+	if (sure >= 0 && sure < r->photo_max_chars) {
+		v->type = CLASSIFY_TYPE_PHOTO;
+		v->confidence = r->photo_confidence;
+		return;
+	}
 	/* How far below the threshold: a page that nearly made it is a
 	 * weaker "other" than one that matched nothing. */
 	v->type = CLASSIFY_TYPE_OTHER;
@@ -209,9 +222,12 @@ pick_best(const ClassifyRules *r, Verdict *v, int meaningful)
 			 r->min_score);
 }
 
+/* SURE: letters and digits of an image page in words read with at least
+ * photo_word_confidence, or -1 when not known (a text layer, or no
+ * words). */
 static void
 verdict_compute(const ClassifyRules *r, const char *text, gboolean is_image,
-		Verdict *v, GString *why)
+		int sure, Verdict *v, GString *why)
 {
 	ClassifySubject s;
 	GString *line = why != NULL ? g_string_new(NULL) : NULL;
@@ -242,11 +258,28 @@ verdict_compute(const ClassifyRules *r, const char *text, gboolean is_image,
 			g_string_truncate(line, 0);
 		g_array_append_val(v->scores, sc);
 	}
-	pick_best(r, v, meaningful);
+	pick_best(r, v, meaningful, is_image ? sure : -1);
 cleanup:
 	if (line != NULL)
 		g_string_free(line, TRUE);
 	classify_subject_clear(&s);
+}
+
+static int
+count_sure(const ClassifyRules *r, const GArray *words)
+{
+	int n = 0;
+
+	if (words == NULL || words->len == 0)
+		return -1;
+	for (guint i = 0; i < words->len; i++) {
+		const CoreWord *w = &g_array_index(words, CoreWord, i);
+
+		if (w->confidence >= r->photo_word_confidence)
+			n += count_meaningful(w->text,
+					      w->text + strlen(w->text));
+	}
+	return n;
 }
 
 void
@@ -254,7 +287,8 @@ classify_page(const ClassifyRules *rules, CorePage *page, gboolean is_image)
 {
 	Verdict v = {NULL, 0, NULL, NULL};
 
-	verdict_compute(rules, page->text, is_image, &v, NULL);
+	verdict_compute(rules, page->text, is_image,
+			count_sure(rules, page->words), &v, NULL);
 	g_free(page->type);
 	page->type = g_strdup(v.type);
 	page->type_confidence = v.confidence;
@@ -270,7 +304,7 @@ classify_explain(const ClassifyRules *rules, const char *text,
 	GString *why = g_string_new(NULL);
 	Verdict v = {NULL, 0, NULL, NULL};
 
-	verdict_compute(rules, text, is_image, &v, why);
+	verdict_compute(rules, text, is_image, -1, &v, why);
 	g_string_append_printf(why, "=> %s (%.2f)\n", v.type, v.confidence);
 	g_array_unref(v.scores);
 	return g_string_free(why, FALSE);

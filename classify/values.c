@@ -12,12 +12,13 @@
 
 /* ---- OCR digit repair ------------------------------------------------- */
 
-/* Tesseract reads 0 as O or o, and 1 as l, I, | or ]. */
+/* Tesseract reads 0 as O or o, and 1 as l, I, |, ] or [ (the thin 1 of
+ * a photographed date: "2025年9月]日", "2026年[月12日"). */
 static gboolean
 is_confusable(char c)
 {
 	return c == 'O' || c == 'o' || c == 'I' || c == 'l' || c == '|' ||
-	       c == ']';
+	       c == ']' || c == '[';
 }
 
 static char

@@ -419,3 +419,27 @@ ingest_pages_render_at(const IngestFile *file, int first, int last, int dpi,
 	g_bytes_unref(bytes);
 	return ok;
 }
+
+GPtrArray *
+ingest_page_render_regions(const IngestFile *file, int page,
+			   const CoreBox *boxes, guint n, double margin_pt,
+			   int dpi, GError **error)
+{
+	GBytes *bytes = NULL;
+	GPtrArray *images = NULL;
+
+	if (file->kind != INGEST_KIND_PDF) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_UNSUPPORTED,
+			    "cannot read '%s': only PDF pages have regions "
+			    "drawn on their own",
+			    file->path);
+		return NULL;
+	}
+	bytes = map_for_render(file, page, page, dpi, error);
+	if (bytes != NULL)
+		images = ingest_pdf_render_regions(file, bytes, page, boxes, n,
+						   margin_pt, dpi, error);
+	if (bytes != NULL)
+		g_bytes_unref(bytes);
+	return images;
+}

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "core/core.h"
+
 G_BEGIN_DECLS
 
 /* Named limits, checked before the data they bound is used. */
@@ -168,6 +170,20 @@ typedef void (*IngestPageFunc)(int page, const IngestImage *image,
 gboolean ingest_pages_render_at(const IngestFile *file, int first, int last,
 				int dpi, IngestPageFunc each, gpointer data,
 				GError **error);
+
+/* Draw only the regions BOXES[0..N) of PDF page PAGE of FILE at DPI,
+ * parsing the file once: each box (fractions of the upright page, as the
+ * text layer's word boxes are) widened by MARGIN_PT points on every side
+ * and clipped to the page. For reading one line of a text-layer page
+ * again from its pixels without drawing the page: about as many pixels
+ * as the line has. Returns a new array of N IngestImage* (it frees them;
+ * the caller owns it), or NULL with ERROR set: CORE_ERROR_UNSUPPORTED for
+ * a file that is not a PDF, CORE_ERROR_USAGE for an empty box or one too
+ * large to draw. Thread-safe as ingest_page_render is. */
+GPtrArray *ingest_page_render_regions(const IngestFile *file, int page,
+				      const CoreBox *boxes, guint n,
+				      double margin_pt, int dpi,
+				      GError **error);
 
 /* Resolution at which seals are looked for on pages that are not OCR'd. */
 #define INGEST_SEAL_DPI 45

@@ -36,6 +36,9 @@ gboolean ingest_pdf_render_pages(const IngestFile *file, GBytes *bytes,
 				 int first, int last, int dpi,
 				 IngestPageFunc each, gpointer data,
 				 GError **error);
+GPtrArray *ingest_pdf_render_regions(const IngestFile *file, GBytes *bytes,
+				     int page, const CoreBox *boxes, guint n,
+				     double margin, int dpi, GError **error);
 
 /* image.c: fill FILE->n_pages from the image headers, or set ->error.
  * Decode PAGE, scaled down to DPI when that is below its own. */

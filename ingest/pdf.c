@@ -246,11 +246,12 @@ surface_to_image(cairo_surface_t *surface, int dpi, GError **error)
 	return image;
 }
 
-/* Draw PAGE on a white canvas of W x H at DPI. White first: a PDF page is
+/* Draw PAGE on a white canvas of W x H at DPI, the canvas's top-left
+ * corner at (OX, OY) points of the page. White first: a PDF page is
  * transparent where nothing is painted, and OCR wants paper. */
 static IngestImage *
-draw_page(PopplerPage *page, int w, int h, int dpi, const char *rel_path,
-	  GError **error)
+draw_page(PopplerPage *page, int w, int h, int dpi, double ox, double oy,
+	  const char *rel_path, GError **error)
 {
 	cairo_surface_t *surface;
 	cairo_t *cr = NULL;
@@ -264,6 +265,7 @@ draw_page(PopplerPage *page, int w, int h, int dpi, const char *rel_path,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+	cairo_translate(cr, -ox, -oy);
 	poppler_page_render(page, cr);
 	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
 		goto fail;
@@ -310,7 +312,7 @@ render_one(const IngestFile *file, PopplerDocument *doc, int page, int want,
 		goto cleanup;
 	}
 	page_pixels(w_pt, h_pt, dpi, &w, &h);
-	image = draw_page(pp, w, h, dpi, file->path, error);
+	image = draw_page(pp, w, h, dpi, 0, 0, file->path, error);
 cleanup:
 	g_clear_object(&pp);
 	return image;
@@ -350,4 +352,67 @@ ingest_pdf_render_pages(const IngestFile *file, GBytes *bytes, int first,
 	}
 	g_object_unref(doc);
 	return TRUE;
+}
+
+/* BOX (fractions of the W_PT x H_PT page) widened by MARGIN points and
+ * clipped to the page, at DPI. Cairo draws only what falls on the canvas,
+ * so a line of a page costs its share of the pixels, not the page's. */
+static IngestImage *
+draw_region(const IngestFile *file, PopplerPage *pp, double w_pt, double h_pt,
+	    const CoreBox *box, double margin, int dpi, GError **error)
+{
+	double x0 = CLAMP(box->x * w_pt - margin, 0, w_pt);
+	double y0 = CLAMP(box->y * h_pt - margin, 0, h_pt);
+	double x1 = CLAMP((box->x + box->w) * w_pt + margin, 0, w_pt);
+	double y1 = CLAMP((box->y + box->h) * h_pt + margin, 0, h_pt);
+	double pw = (x1 - x0) * dpi / 72.0, ph = (y1 - y0) * dpi / 72.0;
+
+	if (!isfinite(pw) || !isfinite(ph) || pw < 1 || ph < 1 ||
+	    pw * ph > INGEST_MAX_PIXELS || MAX(pw, ph) > INGEST_MAX_SIDE) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "cannot read '%s': the region [%g, %g, %g, %g] of "
+			    "a page is empty or too large to draw",
+			    file->path, box->x, box->y, box->w, box->h);
+		return NULL;
+	}
+	return draw_page(pp, (int)ceil(pw), (int)ceil(ph), dpi, x0, y0,
+			 file->path, error);
+}
+
+GPtrArray *
+ingest_pdf_render_regions(const IngestFile *file, GBytes *bytes, int page,
+			  const CoreBox *boxes, guint n, double margin, int dpi,
+			  GError **error)
+{
+	PopplerDocument *doc = open_pdf(bytes, file->path, error);
+	PopplerPage *pp = NULL;
+	GPtrArray *images = NULL;
+	double w_pt = 0, h_pt = 0;
+
+	if (doc == NULL)
+		goto cleanup;
+	if (page > poppler_document_get_n_pages(doc) ||
+	    (pp = poppler_document_get_page(doc, page - 1)) == NULL) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
+			    "cannot read '%s': page %d cannot be opened",
+			    file->path, page);
+		goto cleanup;
+	}
+	/* The same frame as the layer's word boxes: /Rotate applied. */
+	poppler_page_get_size(pp, &w_pt, &h_pt);
+	images = core_ptr_array_new(ingest_image_free);
+	for (guint i = 0; i < n; i++) {
+		IngestImage *image = draw_region(file, pp, w_pt, h_pt,
+						 &boxes[i], margin, dpi, error);
+
+		if (image == NULL) {
+			g_clear_pointer(&images, g_ptr_array_unref);
+			break;
+		}
+		g_ptr_array_add(images, image);
+	}
+cleanup:
+	g_clear_object(&pp);
+	g_clear_object(&doc);
+	return images;
 }

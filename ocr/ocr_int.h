@@ -32,6 +32,11 @@ double ocr_image_level(PIX **grey);
  * and a local (adaptive) one should be used. */
 gboolean ocr_image_unevenly_lit(PIX *grey);
 
+/* Replace *GREY by a copy with its paper made evenly bright, so that
+ * thresholding keeps the text in a shadow as well as in the light.
+ * FALSE, with *GREY unchanged, when out of memory. */
+gboolean ocr_image_flatten(PIX **grey);
+
 /* Replace *GREY by itself turned clockwise by DEGREES (90, 180 or 270; 0
  * leaves it). FALSE, with *GREY unchanged, when out of memory. */
 gboolean ocr_image_turn(PIX **grey, int degrees);

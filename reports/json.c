@@ -64,9 +64,26 @@ add_fields(JsonBuilder *b, const CoreDocument *doc)
 	json_builder_end_object(b);
 }
 
+/* "verified": {"total": "agree", ...}: the key fields of a text-layer
+ * document read again from the page image (scan/second.c). */
+static void
+add_verified(JsonBuilder *b, GPtrArray *entries)
+{
+	if (entries == NULL)
+		return;
+	json_builder_set_member_name(b, "verified");
+	json_builder_begin_object(b);
+	for (guint i = 0; i < entries->len; i++) {
+		const ScanVerified *v = g_ptr_array_index(entries, i);
+
+		add_str(b, v->field, scan_verify_status_name(v->status));
+	}
+	json_builder_end_object(b);
+}
+
 static void
 add_document(JsonBuilder *b, const CoreDocument *doc,
-	     const ClassifyRules *rules)
+	     const ClassifyRules *rules, GPtrArray *verified)
 {
 	json_builder_begin_object(b);
 	add_str(b, "file", doc->file);
@@ -84,6 +101,7 @@ add_document(JsonBuilder *b, const CoreDocument *doc,
 	if (doc->stamped_page > 0)
 		add_int(b, "stamped_page", doc->stamped_page);
 	add_fields(b, doc);
+	add_verified(b, verified);
 	if (doc->notes->len > 0)
 		add_strings(b, "notes", doc->notes);
 	json_builder_end_object(b);
@@ -94,8 +112,14 @@ add_documents(JsonBuilder *b, const ScanResult *r, const ClassifyRules *rules)
 {
 	json_builder_set_member_name(b, "documents");
 	json_builder_begin_array(b);
-	for (guint i = 0; i < r->documents->len; i++)
-		add_document(b, g_ptr_array_index(r->documents, i), rules);
+	for (guint i = 0; i < r->documents->len; i++) {
+		const CoreDocument *doc = g_ptr_array_index(r->documents, i);
+
+		add_document(b, doc, rules,
+			     r->verified != NULL
+				 ? g_hash_table_lookup(r->verified, doc)
+				 : NULL);
+	}
 	json_builder_end_array(b);
 }
 
@@ -242,6 +266,8 @@ add_summary(JsonBuilder *b, const ScanResult *r)
 	add_int(b, "pages_pdf_text", r->stats.pages_pdf_text);
 	add_int(b, "pages_ocr", r->stats.pages_ocr);
 	add_int(b, "pages_cached", r->stats.pages_cached);
+	add_int(b, "verify_ocr", r->stats.verify_ocr);
+	add_int(b, "verify_cached", r->stats.verify_cached);
 	json_builder_end_object(b);
 }
 

@@ -169,11 +169,36 @@ unrecognised(Out *o, const CoreDocument *d, GPtrArray *pages,
 	g_string_append_printf(o->out, "）%s", paint(o, RESET));
 }
 
+/* Key fields whose text layer the page image contradicts: the figure a
+ * settlement would rest on is not the one printed. */
+static void
+disagreements(Out *o, GPtrArray *entries)
+{
+	const char *sep = "";
+
+	for (guint i = 0; entries != NULL && i < entries->len; i++) {
+		const ScanVerified *v = g_ptr_array_index(entries, i);
+
+		if (v->status != SCAN_VERIFY_DISAGREE)
+			continue;
+		if (*sep == '\0')
+			g_string_append_printf(
+			    o->out, " %s· 文本层与图像不符：", paint(o, RED));
+		g_string_append_printf(o->out, "%s%s（图像为 %s）", sep,
+				       v->field, v->seen);
+		sep = "，";
+	}
+	if (*sep != '\0')
+		g_string_append(o->out, paint(o, RESET));
+}
+
 /* What each document was taken for, so a wrong classification is seen
  * before the checklist built on it is trusted. */
 static void
-documents(Out *o, GPtrArray *docs, GPtrArray *pages, const ClassifyRules *rules)
+documents(Out *o, const ScanResult *r, const ClassifyRules *rules)
 {
+	GPtrArray *docs = r->documents, *pages = r->pages;
+
 	g_string_append_printf(o->out, "识别出的材料 %u 份:\n", docs->len);
 	for (guint i = 0; i < docs->len; i++) {
 		const CoreDocument *d = g_ptr_array_index(docs, i);
@@ -191,6 +216,8 @@ documents(Out *o, GPtrArray *docs, GPtrArray *pages, const ClassifyRules *rules)
 			g_string_append(o->out, " · 有印章");
 		if (strcmp(d->type, "other") == 0) /* CONTRACT §2 */
 			unrecognised(o, d, pages, rules);
+		if (r->verified != NULL)
+			disagreements(o, g_hash_table_lookup(r->verified, d));
 		g_string_append_c(o->out, '\n');
 		g_free(ref);
 	}
@@ -216,8 +243,7 @@ reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color)
 	Out o = {color, g_string_new(NULL)};
 
 	header(&o, result);
-	documents(&o, result->documents, result->pages,
-		  scan_context_rules(ctx));
+	documents(&o, result, scan_context_rules(ctx));
 	checklist(&o, result->checklist);
 	findings(&o, result->findings);
 	footer(&o, result);

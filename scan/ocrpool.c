@@ -2,8 +2,11 @@
  * workers reading files, OCR'ing pages and looking for seals. An OCR task holds
  * its own Tesseract engine while it works (an engine is not thread-safe, and
  * starting one costs a second, so idle engines are kept in the context for the
- * next page and the next claim); a seal task needs no engine. */
+ * next page and the next claim); a seal task needs no engine. A verify task
+ * (scan/second.c) draws a text-layer page's key fields alone and reads each
+ * with the worker's line reader (ocr/line.c), kept the same way. */
 #include "scan/scan_int.h"
+#include "scan/verify.h"
 
 struct ScanRun {
 	ScanContext *ctx;
@@ -149,18 +152,140 @@ run_seals(ScanTask *head)
 	g_error_free(error);
 }
 
+/* A line reader for this worker: an idle one, or a new one while fewer
+ * than one per worker were started, else the next to come back. */
+static OcrLineReader *
+line_take(ScanContext *ctx, GError **error)
+{
+	OcrLineReader *reader = g_async_queue_try_pop(ctx->idle_lines);
+	gboolean may_start;
+
+	if (reader != NULL)
+		return reader;
+	g_mutex_lock(&ctx->lock);
+	may_start = ctx->n_lines < ctx->jobs;
+	if (may_start)
+		ctx->n_lines++;
+	g_mutex_unlock(&ctx->lock);
+	if (!may_start)
+		return g_async_queue_pop(ctx->idle_lines);
+	reader = ocr_line_reader_new(ctx->tessdata, error);
+	if (reader == NULL) {
+		g_mutex_lock(&ctx->lock);
+		ctx->n_lines--;
+		g_mutex_unlock(&ctx->lock);
+	}
+	return reader;
+}
+
+/* Read the crops of NEEDLES (ScanNeedle*, one image each) as one line
+ * each; SECOND: into their second look. */
+static void
+read_crops(ScanTask *task, OcrLineReader *reader, GPtrArray *needles,
+	   GPtrArray *images, gboolean second)
+{
+	for (guint i = 0; i < needles->len; i++) {
+		ScanNeedle *n = g_ptr_array_index(needles, i);
+		GError *error = NULL;
+		double conf = 0;
+		char *text = ocr_line_reader_read(
+		    reader, g_ptr_array_index(images, i), &conf, &error);
+
+		g_debug("verify %s#%d %s (%s look): layer '%s', image '%s' "
+			"(%.2f)%s%s",
+			task->file->path, task->out->page, n->out->field,
+			second ? "second" : "first", n->out->layer,
+			text != NULL ? text : "", conf,
+			error != NULL ? ": " : "",
+			error != NULL ? error->message : "");
+		g_clear_error(&error);
+		if (second) {
+			n->image2 = text;
+			n->confidence2 = conf;
+		} else {
+			n->image = text;
+			n->confidence = conf;
+			n->read = text != NULL;
+		}
+	}
+}
+
+/* Draw NEEDLES' places at DPI and read them. FALSE with the task's error
+ * set when the page cannot be drawn. */
+static gboolean
+look(ScanTask *task, OcrLineReader *reader, GPtrArray *needles, int dpi,
+     gboolean second)
+{
+	guint n = needles->len;
+	CoreBox *boxes = g_new(CoreBox, MAX(n, 1));
+	GPtrArray *images;
+
+	for (guint i = 0; i < n; i++)
+		boxes[i] = ((ScanNeedle *)g_ptr_array_index(needles, i))->box;
+	images = ingest_page_render_regions(task->file, task->out->page, boxes,
+					    n, SCAN_VERIFY_MARGIN_PT, dpi,
+					    &task->error);
+	g_free(boxes);
+	if (images == NULL)
+		return FALSE;
+	read_crops(task, reader, needles, images, second);
+	g_ptr_array_unref(images);
+	return TRUE;
+}
+
+/* The needles whose first look did not show the layer's value. */
+static GPtrArray *
+unconfirmed(GPtrArray *needles)
+{
+	GPtrArray *out = g_ptr_array_new();
+
+	for (guint i = 0; i < needles->len; i++) {
+		ScanNeedle *n = g_ptr_array_index(needles, i);
+
+		if (n->read && scan_verify_compare(n->kind, n->value, n->image,
+						   n->confidence,
+						   NULL) != SCAN_VERIFY_AGREE)
+			g_ptr_array_add(out, n);
+	}
+	return out;
+}
+
+/* A first look at each value; where it does not show the layer's value,
+ * a second at another resolution, as Tesseract's misreads (a serif 6 as
+ * 0) come and go with the scale while a different print stays. A reader
+ * that cannot start leaves the fields unread: a text-layer claim was
+ * readable without Tesseract, and stays so. */
+void
+scan_verify_read(ScanContext *ctx, ScanTask *task)
+{
+	OcrLineReader *reader = line_take(ctx, &task->error);
+	GPtrArray *again;
+
+	if (reader == NULL)
+		return;
+	if (look(task, reader, task->needles, SCAN_VERIFY_DPI, FALSE)) {
+		again = unconfirmed(task->needles);
+		if (again->len > 0)
+			look(task, reader, again, SCAN_VERIFY_DPI2, TRUE);
+		g_ptr_array_unref(again);
+	}
+	g_async_queue_push(ctx->idle_lines, reader);
+}
+
 static void
 worker(gpointer item, gpointer user_data)
 {
 	ScanTask *task = item;
 	ScanRun *run = user_data;
 	gint64 start = g_get_monotonic_time();
-	static const char *const names[] = {"load", "ocr", "seals"};
+	static const char *const names[] = {"load", "ocr", "seals", "verify"};
 
 	if (task->kind == SCAN_TASK_LOAD)
 		scan_load_file(task);
 	else if (task->kind == SCAN_TASK_OCR)
 		run_ocr(run->ctx, task);
+	else if (task->kind == SCAN_TASK_VERIFY)
+		scan_verify_read(run->ctx, task);
 	else
 		run_seals(task);
 	g_debug("%s %s#%d: %.2f s", names[task->kind], task->file->path,

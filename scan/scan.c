@@ -451,12 +451,14 @@ check(Scan *s)
 
 	r->documents = classify_documents(s->ctx->rules, r->pages);
 	search_seals(s, r->documents);
+	classify_documents_match_names(s->ctx->rules, r->documents, r->claim);
 	g_array_sort(s->unreadable, by_place);
 	for (guint i = 0; i < s->unreadable->len; i++)
 		g_ptr_array_add(
 		    r->findings,
 		    g_steal_pointer(
 			&g_array_index(s->unreadable, Unreadable, i).finding));
+	scan_verify_documents(s->ctx, s->run, s->store, r);
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
 	/* The claim's findings are one list: checklist's join the readers'. */
@@ -506,6 +508,8 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	s.result->policy = g_strdup(ctx->edition);
 	s.result->pages = core_ptr_array_new(core_page_free);
 	s.result->findings = core_ptr_array_new(core_finding_free);
+	s.result->verified = g_hash_table_new_full(
+	    NULL, NULL, NULL, (GDestroyNotify)g_ptr_array_unref);
 	s.result->files = ingest_claim_list(dir, &claim_json, error);
 	if (s.result->files == NULL)
 		goto fail;
@@ -545,6 +549,8 @@ scan_result_free(ScanResult *result)
 		g_ptr_array_unref(result->documents);
 	checklist_result_free(result->checklist);
 	g_ptr_array_unref(result->findings);
+	if (result->verified != NULL)
+		g_hash_table_unref(result->verified);
 	g_free(result);
 }
 

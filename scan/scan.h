@@ -50,8 +50,35 @@ typedef struct {
 	int pages_pdf_text; /* read from a PDF text layer */
 	int pages_ocr;	    /* OCR'd in this run */
 	int pages_cached;   /* OCR text reused from the store */
+	/* Key fields of text-layer pages read again from the page image
+	 * (types.ini "verify"): by OCR in this run, or from the store. */
+	int verify_ocr;
+	int verify_cached;
 	double seconds;
 } ScanStats;
+
+/* What the page image says of a key field its text layer holds. */
+typedef enum {
+	SCAN_VERIFY_AGREE,    /* the image shows the layer's value */
+	SCAN_VERIFY_DISAGREE, /* the image shows another value */
+	SCAN_VERIFY_UNREAD    /* no second reading: the value was not found
+				 among the layer's words, or OCR could not
+				 read it from the image */
+} ScanVerifyStatus;
+
+/* "agree", "disagree" or "unread". Static. */
+const char *scan_verify_status_name(ScanVerifyStatus status);
+
+/* One key field of a text-layer document read a second time. */
+typedef struct {
+	char *field; /* field name, as in the document's fields; owned */
+	ScanVerifyStatus status;
+	int page;    /* where the layer holds it; 0 when not found */
+	char *layer; /* the layer's words there, as written, or NULL */
+	char *image; /* what OCR read there, as read, or NULL */
+	char *seen;  /* that as a value of the field (normalised) when it
+			agrees or disagrees, else NULL */
+} ScanVerified;
 
 typedef struct {
 	char *folder;	      /* as given */
@@ -63,6 +90,10 @@ typedef struct {
 	GPtrArray *documents; /* CoreDocument* */
 	ChecklistResult *checklist;
 	GPtrArray *findings; /* CoreFinding*: every finding of the claim */
+	/* CoreDocument* (borrowed from DOCUMENTS) -> GPtrArray of
+	 * ScanVerified*, in the rules' order (owned): the documents with key
+	 * fields on a text layer. NULL in a result not made by scan_claim. */
+	GHashTable *verified;
 	ScanStats stats;
 } ScanResult;
 

@@ -1,6 +1,7 @@
 /* scan_int.h - what the scan module's files share: the context's insides
  * and the page tasks run in parallel (OCR a page; or only look for seals
- * on a page whose text came from the PDF layer). */
+ * on a page whose text came from the PDF layer; or read a text-layer
+ * page's key fields again from its image). */
 #ifndef EVIDCHECK_SCAN_INT_H
 #define EVIDCHECK_SCAN_INT_H
 
@@ -19,6 +20,16 @@
  * module at 150 dpi, and the seal detector downscales by itself. */
 #define SCAN_CODES_DPI 150
 
+/* The second reading of text-layer key fields (scan/second.c) draws each
+ * value's words alone at SCAN_VERIFY_DPI with SCAN_VERIFY_MARGIN_PT of
+ * paper around them (Tesseract wants a border; wider reaches the
+ * neighbouring cell). Cached under the OCR engine key followed by
+ * SCAN_VERIFY_KEY: bump it when the crop or the comparison changes. */
+#define SCAN_VERIFY_DPI	      300
+#define SCAN_VERIFY_DPI2      250 /* the second look, when the first differs */
+#define SCAN_VERIFY_MARGIN_PT 3.0
+#define SCAN_VERIFY_KEY	      "verify-v1"
+
 struct ScanContext {
 	ClassifyRules *rules;
 	ChecklistPolicy *policy;
@@ -27,16 +38,36 @@ struct ScanContext {
 	char *engine_key; /* what OCR'd text is cached under */
 	int jobs;
 	GAsyncQueue *idle_engines; /* OcrEngine* not in use */
-	GMutex lock;		   /* guards n_engines */
+	GMutex lock;		   /* guards n_engines and n_lines */
 	int n_engines;
+	GAsyncQueue *idle_lines; /* OcrLineReader* not in use */
+	int n_lines;
 };
 
 typedef enum {
-	SCAN_TASK_LOAD, /* read a file: kind, hash, text layer; classify the
-			   layer pages */
-	SCAN_TASK_OCR,	/* render, find seals, OCR */
-	SCAN_TASK_SEALS /* render small, find seals */
+	SCAN_TASK_LOAD,	 /* read a file: kind, hash, text layer; classify the
+			    layer pages */
+	SCAN_TASK_OCR,	 /* render, find seals, OCR */
+	SCAN_TASK_SEALS, /* render small, find seals */
+	SCAN_TASK_VERIFY /* draw a text-layer page's key fields alone and read
+			    each as one line */
 } ScanTaskKind;
+
+/* A key field to read again from the image of a text-layer page. */
+typedef struct {
+	ScanVerified *out; /* borrowed: written by the main thread only */
+	const char *kind;  /* static: classify_field_kind */
+	char *value;	   /* the document's value, owned */
+	CoreBox box;	   /* where the layer holds it */
+	/* VERIFY: written by the worker. */
+	char *image; /* what OCR read there, owned; NULL: nothing */
+	double confidence;
+	gboolean read; /* IMAGE is a reading, from OCR or the store */
+	/* The second look, at SCAN_VERIFY_DPI2, when the first did not show
+	 * the layer's value; owned, NULL when not taken. */
+	char *image2;
+	double confidence2;
+} ScanNeedle;
 
 typedef struct ScanTask {
 	ScanTaskKind kind;
@@ -65,6 +96,9 @@ typedef struct ScanTask {
 	 * the file is parsed once: the head is run, the members follow it. */
 	struct ScanTask *batch_next;
 	gboolean batch_member;
+	/* VERIFY: the page's ScanNeedle* (borrowed, array owned); OUT is the
+	 * page, only read. */
+	GPtrArray *needles;
 	double cost; /* OCR: a guess of its time, to start the longest first */
 } ScanTask;
 
@@ -93,6 +127,19 @@ void scan_run_free(ScanRun *run);
 
 /* Read a LOAD task's file and its layer pages; in a worker. */
 void scan_load_file(ScanTask *task);
+
+/* Draw and read a VERIFY task's needles; in a worker. */
+void scan_verify_read(ScanContext *ctx, ScanTask *task);
+
+/* The second reader, after the documents are known: each key field
+ * (types.ini "verify") of each document with text-layer pages is found
+ * among the layer's words, read again from the page image on RUN's
+ * workers (or taken from STORE, which may be NULL), and compared. Sets
+ * RESULT->verified and the verify stats; a disagreement adds a
+ * TEXT_LAYER_MISMATCH warning to RESULT->findings and a note to the
+ * document. Waits for every task it queued; call when RUN is idle. */
+void scan_verify_documents(ScanContext *ctx, ScanRun *run, Store *store,
+			   ScanResult *result);
 
 /* Replace PAGE->text by its core_text_normalize form. */
 void scan_page_normalize(CorePage *page);

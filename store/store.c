@@ -9,6 +9,7 @@
 #include "store/store_int.h"
 #include "store_migrations_002.h"
 #include "store_migrations_003.h"
+#include "store_migrations_004.h"
 #include "store_schema.h"
 
 gboolean
@@ -50,7 +51,7 @@ user_version(Store *s)
 /* Step N takes the store from version N to N + 1; the base schema is the
  * first step, so a new file and an old one follow the same path. */
 static const char *const steps[] = {store_schema, store_migrations_002,
-				    store_migrations_003};
+				    store_migrations_003, store_migrations_004};
 
 G_STATIC_ASSERT(G_N_ELEMENTS(steps) == STORE_SCHEMA_VERSION);
 

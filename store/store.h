@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 /* How long a writer waits for another process holding the store. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 
@@ -44,6 +44,31 @@ gboolean store_page_lookup(Store *store, const char *sha256, const char *engine,
  * file, page and engine. */
 gboolean store_page_save(Store *store, const char *sha256, const char *engine,
 			 const CorePage *page, GError **error);
+
+/* The second reading of a text-layer field (types.ini "verify"): what
+ * OCR read from the page image where the layer holds the field, in one or
+ * two looks. */
+typedef struct {
+	char *image;	   /* the first look's text; NULL: nothing legible */
+	double confidence; /* Tesseract's, of its least sure character */
+	char *image2;	   /* a second look's, or NULL when not taken */
+	double confidence2;
+} StoreVerify;
+
+/* What ENGINE (the OCR engine key with the crop's version) read from the
+ * image of page PAGE of the file SHA256 where the layer holds LAYER, the
+ * words of field FIELD as written. TRUE when cached, with *OUT filled
+ * (its strings new, the caller owns them). FALSE when not cached, or on
+ * a read error (which only costs a re-read). */
+gboolean store_verify_lookup(Store *store, const char *sha256, int page,
+			     const char *engine, const char *field,
+			     const char *layer, StoreVerify *out);
+
+/* Cache such a reading. Replaces an earlier row with the same key. */
+gboolean store_verify_save(Store *store, const char *sha256, int page,
+			   const char *engine, const char *field,
+			   const char *layer, const StoreVerify *reading,
+			   GError **error);
 
 typedef struct {
 	const char *path;   /* relative to the claim folder */

@@ -24,8 +24,11 @@ cat <<'HEAD'
 # (docs/accuracy.md), written by make_classify_corpus.sh: edit that, not
 # this. Every document lies under claim/, which classify-accuracy scans as
 # one claim. The [claim] values are the truth the fields are checked
-# against (classify_truth.ini names which field shows which value).
+# against (classify_truth.ini names which field shows which value), and
+# its claim.json, moved into claim/, is the claim's as a provider would
+# file it: the parties' names the scan may match OCR'd names against.
 [claim]
+write_claim_json = true
 claim_id = GXFWQ-2026-000777
 direction = 6
 scene = 3

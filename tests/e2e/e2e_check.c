@@ -1,8 +1,9 @@
 /* e2e_check.c - run `evidcheck scan` on a generated claim folder and
  * compare its JSON report with the case's expected.json: the verdict and
  * exit status, the findings a reviewer must see (and no others), checklist
- * statuses, document types and, where named, their fields and notes.
- * Optionally scans twice to check caching.
+ * statuses, document types and, where named, their fields, notes, the
+ * second reading of their text-layer fields ("verified") and words the
+ * findings' messages must hold. Optionally scans twice to check caching.
  * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR */
 #include <stdio.h>
 #include <string.h>
@@ -96,6 +97,23 @@ refs_contain(JsonObject *actual, JsonObject *expected)
 	return FALSE;
 }
 
+/* "message_contains": ["text", ...]: each is part of the message. */
+static gboolean
+message_contains(JsonObject *actual, JsonObject *expected)
+{
+	const char *msg = str_member(actual, "message");
+	JsonArray *want;
+
+	if (!json_object_has_member(expected, "message_contains"))
+		return TRUE;
+	want = json_object_get_array_member(expected, "message_contains");
+	for (guint i = 0; i < json_array_get_length(want); i++)
+		if (msg == NULL ||
+		    strstr(msg, json_array_get_string_element(want, i)) == NULL)
+			return FALSE;
+	return TRUE;
+}
+
 static gboolean
 finding_matches(JsonObject *a, JsonObject *e)
 {
@@ -106,7 +124,7 @@ finding_matches(JsonObject *a, JsonObject *e)
 	       (item == NULL || g_strcmp0(str_member(a, "item"), item) == 0) &&
 	       (sev == NULL ||
 		g_strcmp0(str_member(a, "severity"), sev) == 0) &&
-	       refs_contain(a, e);
+	       refs_contain(a, e) && message_contains(a, e);
 }
 
 /* Every expected finding matches a distinct actual one; with
@@ -305,6 +323,51 @@ check_fields(JsonObject *report, JsonObject *exp, const char *run)
 	g_list_free(files);
 }
 
+/* "verified": {"file": {"field": "agree" | "disagree" | "unread"}}: the
+ * second reading of the first document in FILE; {"file": null}: it has
+ * none. */
+static void
+check_verified(JsonObject *report, JsonObject *exp, const char *run)
+{
+	JsonObject *want;
+	GList *files;
+
+	if (!json_object_has_member(exp, "verified"))
+		return;
+	want = json_object_get_object_member(exp, "verified");
+	files = json_object_get_members(want);
+	for (GList *f = files; f != NULL; f = f->next) {
+		JsonObject *d = first_document(report, f->data);
+		JsonNode *wn = json_object_get_member(want, f->data);
+		JsonObject *got =
+		    d != NULL && json_object_has_member(d, "verified")
+			? json_object_get_object_member(d, "verified")
+			: NULL;
+		GList *names =
+		    JSON_NODE_HOLDS_NULL(wn)
+			? NULL
+			: json_object_get_members(json_node_get_object(wn));
+
+		if (JSON_NODE_HOLDS_NULL(wn) && got != NULL)
+			fail("%s run: %s: unexpected \"verified\"", run,
+			     (char *)f->data);
+		for (GList *n = names; n != NULL; n = n->next) {
+			const char *w = json_object_get_string_member(
+			    json_node_get_object(wn), n->data);
+			const char *g =
+			    got != NULL ? str_member(got, n->data) : NULL;
+
+			if (g_strcmp0(g, w) != 0)
+				fail("%s run: %s: verified.%s is %s, expected "
+				     "%s",
+				     run, (char *)f->data, (char *)n->data,
+				     g ? g : "absent", w);
+		}
+		g_list_free(names);
+	}
+	g_list_free(files);
+}
+
 /* "notes": {"file": ["text", ...]}: each text is part of a note of the
  * first document in FILE; an empty list means no notes at all. */
 static void
@@ -381,6 +444,7 @@ check_report(JsonObject *report, int status, JsonObject *exp)
 	check_stamped(report, exp);
 	check_fields(report, exp, "first");
 	check_notes(report, exp, "first");
+	check_verified(report, exp, "first");
 	if (json_object_has_member(exp, "summary"))
 		check_summary(report,
 			      json_object_get_object_member(exp, "summary"),
@@ -461,6 +525,8 @@ main(int argc, char **argv)
 				     "second");
 			check_notes(json_node_get_object(report), exp,
 				    "second");
+			check_verified(json_node_get_object(report), exp,
+				       "second");
 		}
 	}
 	if (report != NULL)

@@ -544,7 +544,7 @@ test_engine_key(void)
 	char *eng = ocr_settings_key("eng");
 
 	g_assert_true(g_str_has_prefix(key, "tesseract-"));
-	g_assert_nonnull(strstr(key, "/chi_sim+eng/psm3/v4"));
+	g_assert_nonnull(strstr(key, "/chi_sim+eng/psm3/v5"));
 	/* Known before any engine starts, for cache look-ups. */
 	g_assert_cmpstr(settings, ==, key);
 	g_assert_cmpstr(eng, !=, key);
