@@ -201,6 +201,19 @@ GPtrArray *ingest_page_render_regions(const IngestFile *file, int page,
  * Thread-safe. */
 int ingest_image_find_seals(const IngestImage *image, GArray *boxes);
 
+/* Draw each seal of BOXES (CoreBox, fractions of the upright page, as
+ * ingest_image_find_seals gave them on a drawing of PDF page PAGE of FILE
+ * at any resolution) alone, with some of the page around it, at DPI: for
+ * reading a text-layer page's seal rings without drawing the page. The
+ * seal is found again on each drawing, and its box there (fractions of
+ * that drawing; the box carried over when it is not found again) appended
+ * to FOUND, a core_boxes_new() array. Returns a new array of BOXES->len
+ * IngestImage* (it frees them; the caller owns it), or NULL with ERROR set
+ * as ingest_page_render_regions sets it. Thread-safe. */
+GPtrArray *ingest_page_render_seals(const IngestFile *file, int page,
+				    const GArray *boxes, int dpi, GArray *found,
+				    GError **error);
+
 void ingest_image_free(IngestImage *image);
 
 /* ---- codes ---------------------------------------------------------- */

@@ -41,6 +41,12 @@
  * star, and the ring where black text crossed it. */
 #define CLOSE_MM 2.0
 
+/* A seal's ring is read from a drawing of its box and this much (of its
+ * size) of the page around it: room for a box found coarsely at
+ * INGEST_SEAL_DPI to be found again, and the margin ocr_seal_read wants
+ * away from the drawing's edge. */
+#define SEAL_REGION_MARGIN 0.25
+
 /* Blocks are at most this wide (a 3840 dpi page), so sums fit an int. */
 #define MAX_FACTOR 64
 
@@ -220,4 +226,69 @@ cleanup:
 	pixDestroy(&other);
 	pixDestroy(&mask);
 	return found;
+}
+
+/* BOX widened by SEAL_REGION_MARGIN of its size on every side, clipped to
+ * the page. */
+static CoreBox
+seal_region(const CoreBox *box)
+{
+	double x0 = MAX(box->x - box->w * SEAL_REGION_MARGIN, 0);
+	double y0 = MAX(box->y - box->h * SEAL_REGION_MARGIN, 0);
+	double x1 = MIN(box->x + box->w * (1 + SEAL_REGION_MARGIN), 1);
+	double y1 = MIN(box->y + box->h * (1 + SEAL_REGION_MARGIN), 1);
+	CoreBox region = {x0, y0, x1 - x0, y1 - y0};
+
+	return region;
+}
+
+/* The seal of BOX (fractions of the page) on IMAGE, a drawing of REGION:
+ * the seal found on the drawing nearest BOX's centre, or, when the finer
+ * look finds none there, BOX carried over. */
+static CoreBox
+seal_in_region(const IngestImage *image, const CoreBox *region,
+	       const CoreBox *box)
+{
+	GArray *found = core_boxes_new();
+	CoreBox out = {(box->x - region->x) / region->w,
+		       (box->y - region->y) / region->h, box->w / region->w,
+		       box->h / region->h};
+	double cx = out.x + out.w / 2, cy = out.y + out.h / 2, best = 1;
+
+	ingest_image_find_seals(image, found);
+	for (guint i = 0; i < found->len; i++) {
+		CoreBox *b = &g_array_index(found, CoreBox, i);
+		double dx = b->x + b->w / 2 - cx, dy = b->y + b->h / 2 - cy;
+
+		/* Within a quarter of the seal's size: the same seal, not a
+		 * neighbour the widened region reached. */
+		if (dx * dx + dy * dy < best * 0.0625 * out.w * out.w) {
+			best = (dx * dx + dy * dy) / (0.0625 * out.w * out.w);
+			out = *b;
+		}
+	}
+	g_array_unref(found);
+	return out;
+}
+
+GPtrArray *
+ingest_page_render_seals(const IngestFile *file, int page, const GArray *boxes,
+			 int dpi, GArray *found, GError **error)
+{
+	CoreBox *regions = g_new(CoreBox, MAX(boxes->len, 1));
+	GPtrArray *images;
+
+	for (guint i = 0; i < boxes->len; i++)
+		regions[i] = seal_region(&g_array_index(boxes, CoreBox, i));
+	images = ingest_page_render_regions(file, page, regions, boxes->len, 0,
+					    dpi, error);
+	for (guint i = 0; images != NULL && i < images->len; i++) {
+		CoreBox b = seal_in_region(g_ptr_array_index(images, i),
+					   &regions[i],
+					   &g_array_index(boxes, CoreBox, i));
+
+		g_array_append_val(found, b);
+	}
+	g_free(regions);
+	return images;
 }

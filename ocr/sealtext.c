@@ -65,6 +65,12 @@
  * 45 px tall, what Tesseract reads Chinese best at), and a white border. */
 #define STRIP_HEIGHT 48
 #define STRIP_BORDER 16
+/* A name read is read again from a strip this deep and kept only when
+ * the two readings are at most one letter apart: Tesseract's misreads
+ * come and go with the scale, a name drawn stays. A generated ring read
+ * 南了千腾科枝有腿公司 at 0.91 read 南宁智联科技有腿公司 at this depth;
+ * names read right read the same or one letter off (壮族, 壮旗). */
+#define STRIP_HEIGHT_CHECK 40
 /* Letters are looked for this far (of the radius) beyond the radii most
  * of their ink is at. */
 #define LETTER_MARGIN 0.02
@@ -99,6 +105,7 @@ typedef struct {
 	double band_in, band_out; /* radii of the lettered band */
 	double text_in, text_out; /* of the letters in it */
 	double stretch;		  /* an oval was stretched round by this */
+	int strip_h;		  /* the strip's band, in pixels */
 	double up;		  /* clock angle (radians) of the page's top */
 } Seal;
 
@@ -340,9 +347,9 @@ unwrap(const Seal *s, int from, int to)
 	double a1 = s->up + (to + 3) * G_PI / 180;
 	double depth = s->band_out - s->band_in;
 	double mid = (s->band_out + s->band_in) / 2;
-	double scale = STRIP_HEIGHT / depth;
+	double scale = s->strip_h / depth;
 	int w = MAX((int)lround((a1 - a0) * mid * scale * s->stretch), 1);
-	PIX *strip = pixCreate(w, STRIP_HEIGHT, 8), *framed;
+	PIX *strip = pixCreate(w, s->strip_h, 8), *framed;
 	l_uint32 *data;
 	int wpl;
 
@@ -350,7 +357,7 @@ unwrap(const Seal *s, int from, int to)
 		return NULL;
 	data = pixGetData(strip);
 	wpl = pixGetWpl(strip);
-	for (int y = 0; y < STRIP_HEIGHT; y++) {
+	for (int y = 0; y < s->strip_h; y++) {
 		double rho = s->band_out - (y + 0.5) / scale;
 		l_uint32 *line = data + (gsize)y * wpl;
 
@@ -499,11 +506,11 @@ unwrap_letters(Seal *s, int from, int to)
 	if (n == 0)
 		return NULL;
 	mid = (s->text_out + s->text_in) / 2;
-	scale = STRIP_HEIGHT / (s->text_out - s->text_in);
+	scale = s->strip_h / (s->text_out - s->text_in);
 	pitch = (a1 - a0) / n;
 	double SX = s->stretch;
 	w = MAX((int)lround(pitch * mid * scale * SX), 1);
-	strip = pixCreate(w * n, STRIP_HEIGHT, 8);
+	strip = pixCreate(w * n, s->strip_h, 8);
 	if (strip == NULL)
 		return NULL;
 	for (int i = 0; i < n; i++)
@@ -563,14 +570,90 @@ load_seal(Seal *s, const IngestImage *image, const CoreBox *box)
 	return set_levels(s);
 }
 
+/* The run from FROM to TO read as one line from a strip STRIP_H deep:
+ * a new string, NULL when the strip cannot be drawn, and in *CONFIDENCE
+ * how sure Tesseract is of its least sure letter. */
+static char *
+read_run(OcrEngine *engine, Seal *s, int from, int to, int strip_h, int dpi,
+	 double *confidence)
+{
+	PIX *strip;
+	char *raw = NULL;
+
+	s->strip_h = strip_h;
+	strip = unwrap_letters(s, from, to);
+	if (strip == NULL)
+		strip = unwrap(s, from, to);
+	*confidence = 0;
+	if (strip != NULL)
+		raw = ocr_engine_read_line(engine, strip, dpi, confidence);
+	g_debug("ocr: seal ring %d..%d degrees at %d px read '%s' "
+		"(confidence %.2f)",
+		from, to, strip_h, raw != NULL ? g_strstrip(raw) : "",
+		*confidence);
+	pixDestroy(&strip);
+	return raw;
+}
+
+/* Whether A and B (UTF-8) are at most one letter apart: one changed,
+ * added or dropped. */
+static gboolean
+one_apart(const char *a, const char *b)
+{
+	glong na = 0, nb = 0, i = 0;
+	gunichar *ua = g_utf8_to_ucs4_fast(a, -1, &na);
+	gunichar *ub = g_utf8_to_ucs4_fast(b, -1, &nb);
+	gboolean near = FALSE;
+
+	while (i < na && i < nb && ua[i] == ub[i])
+		i++;
+	if (i == na && i == nb) {
+		near = TRUE;
+	} else if (ABS(na - nb) <= 1) {
+		/* Past the first difference the rest is the same once the
+		 * letter there is skipped: in the longer one, or in both. */
+		glong ia = i + (na >= nb), ib = i + (nb >= na);
+
+		near = na - ia == nb - ib &&
+		       memcmp(ua + ia, ub + ib,
+			      (gsize)(na - ia) * sizeof(gunichar)) == 0;
+	}
+	g_free(ua);
+	g_free(ub);
+	return near;
+}
+
+/* The name read from the run, if it is read with confidence, looks like
+ * a name, and reads about the same from a strip of another depth. */
+static char *
+read_name(OcrEngine *engine, Seal *s, int from, int to, int dpi)
+{
+	double confidence = 0, again_confidence = 0;
+	char *raw = read_run(engine, s, from, to, STRIP_HEIGHT, dpi,
+			     &confidence);
+	char *name = NULL, *again = NULL, *raw_again = NULL;
+
+	if (raw != NULL && confidence >= MIN_CONFIDENCE)
+		name = ocr_seal_name_clean(raw);
+	if (name != NULL) {
+		raw_again = read_run(engine, s, from, to, STRIP_HEIGHT_CHECK,
+				     dpi, &again_confidence);
+		again = ocr_seal_name_clean(raw_again);
+		if (again == NULL || !one_apart(name, again))
+			g_clear_pointer(&name, g_free);
+	}
+	g_free(again);
+	g_free(raw_again);
+	g_free(raw);
+	return name;
+}
+
 char *
 ocr_seal_read(OcrEngine *engine, const IngestImage *image, const CoreBox *box,
 	      int rotation, GError **error)
 {
 	Seal s = {0};
-	PIX *strip = NULL;
-	char *raw = NULL, *name = NULL;
-	double confidence = 0;
+	char *name = NULL;
 	int from, to;
 
 	if (!ocr_image_check(image, error))
@@ -580,23 +663,10 @@ ocr_seal_read(OcrEngine *engine, const IngestImage *image, const CoreBox *box,
 	/* The page's top, in the image as given, is where turning it by
 	 * ROTATION clockwise brings to the top. */
 	s.up = -rotation * G_PI / 180;
-	if (!load_seal(&s, image, box) || !fit_ring(&s, s.cx, s.cy, s.r) ||
-	    !find_run(&s, &from, &to))
-		goto cleanup;
-	strip = unwrap_letters(&s, from, to);
-	if (strip == NULL)
-		strip = unwrap(&s, from, to);
-	if (strip == NULL)
-		goto cleanup;
-	raw = ocr_engine_read_line(
-	    engine, strip, image->dpi > 0 ? image->dpi : 300, &confidence);
-	g_debug("ocr: seal ring %d..%d degrees read '%s' (confidence %.2f)",
-		from, to, raw != NULL ? g_strstrip(raw) : "", confidence);
-	if (raw != NULL && confidence >= MIN_CONFIDENCE)
-		name = ocr_seal_name_clean(raw);
-cleanup:
-	g_free(raw);
-	pixDestroy(&strip);
+	if (load_seal(&s, image, box) && fit_ring(&s, s.cx, s.cy, s.r) &&
+	    find_run(&s, &from, &to))
+		name = read_name(engine, &s, from, to,
+				 image->dpi > 0 ? image->dpi : 300);
 	pixDestroy(&s.ink);
 	return name;
 }

@@ -134,19 +134,72 @@ seal_page(int page, const IngestImage *image, const GError *error,
 	*cursor = task->batch_next;
 }
 
+/* The organisations on the seals TASK found on a text-layer page, each
+ * seal drawn alone at SCAN_SEAL_READ_DPI (the page was drawn too coarse
+ * for its ring). The page engine is taken into *ENGINE for the first
+ * sealed page only; when it cannot start the rings stay unread, as a
+ * text-layer claim needs no Tesseract. */
 static void
-run_seals(ScanTask *head)
+read_layer_seal_orgs(ScanContext *ctx, ScanTask *task, OcrEngine **engine,
+		     gboolean *no_engine)
+{
+	GArray *found;
+	GPtrArray *images;
+	GError *error = NULL;
+
+	if (task->seals == NULL || task->seals->len == 0 || *no_engine ||
+	    task->file->kind != INGEST_KIND_PDF)
+		return;
+	if (*engine == NULL)
+		*engine = engine_take(ctx, &error);
+	if (*engine == NULL) {
+		g_debug("seal rings of %s not read: %s", task->file->path,
+			error->message);
+		g_error_free(error);
+		*no_engine = TRUE;
+		return;
+	}
+	found = core_boxes_new();
+	images = ingest_page_render_seals(task->file, task->out->page,
+					  task->seals, SCAN_SEAL_READ_DPI,
+					  found, &error);
+	task->seal_orgs = core_ptr_array_new(g_free);
+	for (guint i = 0; i < task->seals->len; i++)
+		g_ptr_array_add(task->seal_orgs,
+				images == NULL
+				    ? NULL
+				    : ocr_seal_read(*engine, images->pdata[i],
+						    &g_array_index(found,
+								   CoreBox, i),
+						    0, NULL));
+	if (error != NULL)
+		g_debug("seal rings of %s#%d not read: %s", task->file->path,
+			task->out->page, error->message);
+	g_clear_error(&error);
+	g_clear_pointer(&images, g_ptr_array_unref);
+	g_array_unref(found);
+}
+
+static void
+run_seals(ScanContext *ctx, ScanTask *head)
 {
 	ScanTask *last = head;
 	ScanTask *cursor = head;
 	GError *error = NULL;
+	OcrEngine *engine = NULL;
+	gboolean no_engine = FALSE;
 
 	while (last->batch_next != NULL)
 		last = last->batch_next;
 	if (ingest_pages_render_at(head->file, head->out->page, last->out->page,
 				   head->dpi > 0 ? head->dpi : INGEST_SEAL_DPI,
-				   seal_page, &cursor, &error))
+				   seal_page, &cursor, &error)) {
+		for (ScanTask *t = head; t != NULL; t = t->batch_next)
+			read_layer_seal_orgs(ctx, t, &engine, &no_engine);
+		if (engine != NULL)
+			g_async_queue_push(ctx->idle_engines, engine);
 		return;
+	}
 	for (ScanTask *t = head; t != NULL; t = t->batch_next)
 		t->error = g_error_copy(error);
 	g_error_free(error);
@@ -169,7 +222,9 @@ line_take(ScanContext *ctx, GError **error)
 	g_mutex_unlock(&ctx->lock);
 	if (!may_start)
 		return g_async_queue_pop(ctx->idle_lines);
+	gint64 t0 = g_get_monotonic_time();
 	reader = ocr_line_reader_new(ctx->tessdata, error);
+	g_debug("VT start reader: %.1f ms", (g_get_monotonic_time()-t0)/1e3);
 	if (reader == NULL) {
 		g_mutex_lock(&ctx->lock);
 		ctx->n_lines--;
@@ -188,8 +243,10 @@ read_crops(ScanTask *task, OcrLineReader *reader, GPtrArray *needles,
 		ScanNeedle *n = g_ptr_array_index(needles, i);
 		GError *error = NULL;
 		double conf = 0;
+		gint64 t0 = g_get_monotonic_time();
 		char *text = ocr_line_reader_read(
 		    reader, g_ptr_array_index(images, i), &conf, &error);
+		g_debug("VT ocr %dx%d: %.1f ms", ((IngestImage*)g_ptr_array_index(images, i))->width, ((IngestImage*)g_ptr_array_index(images, i))->height, (g_get_monotonic_time()-t0)/1e3);
 
 		g_debug("verify %s#%d %s (%s look): layer '%s', image '%s' "
 			"(%.2f)%s%s",
@@ -222,9 +279,11 @@ look(ScanTask *task, OcrLineReader *reader, GPtrArray *needles, int dpi,
 
 	for (guint i = 0; i < n; i++)
 		boxes[i] = ((ScanNeedle *)g_ptr_array_index(needles, i))->box;
+	gint64 t0 = g_get_monotonic_time();
 	images = ingest_page_render_regions(task->file, task->out->page, boxes,
 					    n, SCAN_VERIFY_MARGIN_PT, dpi,
 					    &task->error);
+	g_debug("VT render %d regions at %d: %.1f ms", n, dpi, (g_get_monotonic_time()-t0)/1e3);
 	g_free(boxes);
 	if (images == NULL)
 		return FALSE;
@@ -287,7 +346,7 @@ worker(gpointer item, gpointer user_data)
 	else if (task->kind == SCAN_TASK_VERIFY)
 		scan_verify_read(run->ctx, task);
 	else
-		run_seals(task);
+		run_seals(run->ctx, task);
 	g_debug("%s %s#%d: %.2f s", names[task->kind], task->file->path,
 		task->out != NULL ? task->out->page : 0,
 		(g_get_monotonic_time() - start) / 1e6);

@@ -10,9 +10,14 @@
 
 /* Cache key of text-layer pages: the layer is read again every time (it is
  * cheap), the seal search at INGEST_SEAL_DPI is not, nor the QR codes of
- * invoice pages (v3). Bump the version when the seal detector or the
+ * invoice pages (v3), nor the seal rings (v4). Bump the version when the seal detector or the
  * decoding changes. */
-#define SCAN_LAYER_KEY "pdf_text/seals-v3"
+#define SCAN_LAYER_KEY "pdf_text/seals-v4"
+
+/* The seals found on a text-layer page are drawn alone at this resolution
+ * to read their rings (v4): what ocr_seal_read was tuned at, the
+ * resolution scanned pages are OCR'd at. */
+#define SCAN_SEAL_READ_DPI 300
 
 /* Text-layer pages of documents that carry a QR code (the rules' "codes")
  * are drawn at this resolution for their seal search, so that the code
@@ -83,8 +88,8 @@ typedef struct ScanTask {
 	double confidence;
 	GArray *words; /* CoreWord, owned */
 	GArray *seals; /* CoreBox on the upright page, owned */
-	/* OCR: char* per seal, the organisation on its ring (ocr_seal_read)
-	 * or NULL; owned. NULL for seal tasks. */
+	/* char* per seal, the organisation on its ring (ocr_seal_read) or
+	 * NULL; owned. NULL for a seal task that found no seal. */
 	GPtrArray *seal_orgs;
 	GPtrArray *codes; /* char* QR payloads (ingest_image_find_codes), owned;
 			     NULL when not looked for */

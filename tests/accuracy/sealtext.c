@@ -31,6 +31,9 @@
 #define MAX_DOCS     500
 #define MAX_JOBS     16
 #define MAX_NAME_LEN 64
+/* Seals of text-layer pages are drawn alone at this resolution, as
+ * scan/ocrpool.c draws them (SCAN_SEAL_READ_DPI). */
+#define LAYER_READ_DPI 300
 
 typedef struct {
 	char *path;    /* relative to DIR */
@@ -115,6 +118,58 @@ score(Doc *d, const char *name, GString *log)
 	g_string_append_printf(log, " %s(%d)", name, best);
 }
 
+/* The seals of a page whose text layer is trusted, as scan/ocrpool.c
+ * reads them: found on a drawing at INGEST_SEAL_DPI, each drawn alone at
+ * LAYER_READ_DPI (SCAN_SEAL_READ_DPI) and read upright. The time counted
+ * is the drawing and the reading. */
+static gboolean
+read_layer_page(Doc *d, OcrEngine *engine, const IngestFile *file, int page,
+		GString *log, GError **error)
+{
+	IngestImage *image = ingest_page_render_at(file, page, INGEST_SEAL_DPI,
+						   error);
+	GArray *seals = core_boxes_new(), *found = core_boxes_new();
+	GPtrArray *crops = NULL;
+	gint64 t0 = g_get_monotonic_time();
+	gboolean ok = FALSE;
+
+	if (image == NULL)
+		goto cleanup;
+	if (ingest_image_find_seals(image, seals) == 0) {
+		ok = TRUE;
+		goto cleanup;
+	}
+	crops = ingest_page_render_seals(file, page, seals, LAYER_READ_DPI,
+					 found, error);
+	for (guint i = 0; crops != NULL && i < crops->len; i++) {
+		char *name = ocr_seal_read(engine, crops->pdata[i],
+					   &g_array_index(found, CoreBox, i),
+					   0, NULL);
+
+		score(d, name, log);
+		g_free(name);
+	}
+	d->seal_seconds +=
+	    (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+	ok = crops != NULL;
+cleanup:
+	if (crops != NULL)
+		g_ptr_array_unref(crops);
+	g_array_unref(found);
+	g_array_unref(seals);
+	ingest_image_free(image);
+	return ok;
+}
+
+static gboolean
+layer_trusted(const IngestFile *file, int page)
+{
+	return file->kind == INGEST_KIND_PDF && file->layer_verdict != NULL &&
+	       (guint)page <= file->layer_verdict->len &&
+	       g_array_index(file->layer_verdict, IngestLayerVerdict,
+			     page - 1) == INGEST_LAYER_TRUSTED;
+}
+
 /* The seals of one page: found on the render, read with the page's turn
  * as OCR finds it, as scan/ocrpool.c does. */
 static gboolean
@@ -164,7 +219,10 @@ measure(Run *run, OcrEngine *engine, Doc *d)
 	if (file->error != NULL)
 		error = g_error_copy(file->error);
 	for (int page = 1; error == NULL && page <= file->n_pages; page++)
-		read_page(d, engine, file, page, log, &error);
+		if (layer_trusted(file, page))
+			read_layer_page(d, engine, file, page, log, &error);
+		else
+			read_page(d, engine, file, page, log, &error);
 	if (error != NULL)
 		d->error = g_strdup(error->message);
 	g_clear_error(&error);

@@ -182,6 +182,12 @@ test_misread_titles(void)
 		assert_field(d, "certificate_number", "15234876");
 		core_document_free(d);
 	}
+	/* A Han character of a big title read as a Latin letter. */
+	expect_type("能 read as E",
+		    "报告编号: JNZD20258436\nE源审计报告\n"
+		    "委托单位: 广西柳州精工机械制造有限公司\n"
+		    "报告日期: 二〇二五年九月十九日\n",
+		    "energy_audit_report");
 	/* 登 for 警 in 断链预警处置记录 */
 	expect_type(
 	    "警 read as 登",
@@ -230,6 +236,36 @@ test_photo_noise(void)
 	p = page_of_words(noise, 0.9);
 	g_assert_cmpstr(p->type, ==, "other");
 	core_page_free(p);
+}
+
+/* ---- neighbours that share a title ------------------------------------- */
+
+static void
+test_shared_titles(void)
+{
+	/* 试验报告 heads a laboratory's report and an experiment's record;
+	 * the body tells which. */
+	expect_type("experiment under 试验报告",
+		    "试验报告\n报告编号 SYBG20257661\n"
+		    "实验名称 精工云MES生产执行系统性能试验\n"
+		    "实验日期 二〇二六年四月六日\n实验人员 梁嘉怡、王思远\n"
+		    "二、实验设备\n高低温试验箱、振动台。\n三、实验结果\n",
+		    "experiment_report");
+	expect_type("laboratory report under 试验报告",
+		    "试验报告\n报告编号: GXZJ-2026-0412\n"
+		    "委托单位: 广西柳州精工机械制造有限公司\n"
+		    "样品名称: 减速机壳体  样品编号: YP-0412\n"
+		    "检验依据: GB/T 10095.1-2022\n检验结论: 合格\n",
+		    "test_report");
+	/* A CNAS accreditation shown as the proof of ILAC mutual
+	 * recognition is that proof, not a domestic qualification. */
+	expect_type("mutual recognition proof",
+		    "国际互认资质证明\n证书编号/No.: CNAS L18752\n"
+		    "机构名称/Organization: 南宁数智云科技有限公司\n"
+		    "互认协议/Arrangement: ILAC-MRA / APAC-MRA\n"
+		    "认可标准: ISO/IEC 17025:2017\n"
+		    "有效期至/Valid until: 2028-06-30\n",
+		    "intl_accreditation_cert");
 }
 
 /* ---- records that share a table of dated figures ---------------------- */
@@ -616,6 +652,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/ocr/untitled-guards", test_untitled_guards);
 	g_test_add_func("/classify/ocr/misread-titles", test_misread_titles);
 	g_test_add_func("/classify/ocr/photo-noise", test_photo_noise);
+	g_test_add_func("/classify/ocr/shared-titles", test_shared_titles);
 	g_test_add_func("/classify/ocr/records", test_records);
 	g_test_add_func("/classify/ocr/party-labels", test_party_labels);
 	g_test_add_func("/classify/ocr/party-signature-lines",
