@@ -157,7 +157,8 @@ classify_documents(const ClassifyRules *rules, GPtrArray *pages)
 
 void
 classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
-		      void (*each)(CorePage *page, gpointer data),
+		      void (*each)(CorePage *page, const char *type,
+				   gpointer data),
 		      gpointer data)
 {
 	guint first = 0, end;
@@ -169,7 +170,7 @@ classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
 		if (!classify_type_is_sealed(rules, page_type(p0)))
 			continue;
 		for (guint i = first; i < end; i++)
-			each(g_ptr_array_index(pages, i), data);
+			each(g_ptr_array_index(pages, i), page_type(p0), data);
 	}
 }
 

@@ -31,6 +31,14 @@ gboolean classify_rules_knows_type(const ClassifyRules *rules,
  * "sealed = true"), so their pages are searched for one. */
 gboolean classify_type_is_sealed(const ClassifyRules *rules, const char *type);
 
+/* TRUE when whose seal a document of TYPE carries is checked (the rules'
+ * "seal_names = true": the acceptance form under the enterprise's seal,
+ * the contract and mid-term report under both parties'), so the rings of
+ * seals on its text-layer pages are read too; elsewhere a ring is read
+ * only on pages OCR'd anyway. */
+gboolean classify_type_names_seals(const ClassifyRules *rules,
+				   const char *type);
+
 /* TRUE when documents of TYPE carry a QR code worth decoding (the rules'
  * "codes = true": VAT invoices), so their text-layer pages are drawn fine
  * enough for one. */
@@ -70,10 +78,12 @@ GPtrArray *classify_documents(const ClassifyRules *rules, GPtrArray *pages);
 /* Call EACH for every page of PAGES (as for classify_documents) that
  * belongs to a document of a sealed type, without building the documents:
  * which pages to search for seals, known as soon as a file's pages are
- * classified. Documents never span files, so one file's pages give the
- * same answer as the whole claim's. */
+ * classified; TYPE is the type of the page's document. Documents never
+ * span files, so one file's pages give the same answer as the whole
+ * claim's. */
 void classify_pages_sealed(const ClassifyRules *rules, GPtrArray *pages,
-			   void (*each)(CorePage *page, gpointer data),
+			   void (*each)(CorePage *page, const char *type,
+					gpointer data),
 			   gpointer data);
 
 /* Set each document's stamped and stamped_page again from its PAGES (the

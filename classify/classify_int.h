@@ -66,6 +66,7 @@ typedef struct {
 	char *label;
 	gboolean one_per_page; /* each page of this type is its own document */
 	gboolean sealed;       /* issued under a seal: look for one */
+	gboolean seal_names;   /* whose seal it is matters: read the ring */
 	gboolean codes;	       /* carries a QR code worth decoding */
 	double untitled_min;   /* score needed when no title.* cue matched;
 				  0 = no such requirement */

@@ -518,6 +518,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 		return parse_flag(value, &t->sealed, w, error);
 	if (strcmp(w->key, "codes") == 0)
 		return parse_flag(value, &t->codes, w, error);
+	if (strcmp(w->key, "seal_names") == 0)
+		return parse_flag(value, &t->seal_names, w, error);
 	if (strcmp(w->key, "verify") == 0)
 		return parse_field_list(&t->verify, value, w, error);
 	if (strcmp(w->key, "names") == 0)
@@ -533,7 +535,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	if (!cue_kind_of(w->key, &kind)) {
 		rules_error(error, w,
 			    "unknown key (expected label, one_per_page, "
-			    "sealed, codes, verify, names, untitled_min, "
+			    "sealed, seal_names, codes, verify, names, "
+			    "untitled_min, "
 			    "title.*, cue.*, neg.*, each.* or untitled.*)");
 		return FALSE;
 	}
@@ -894,6 +897,15 @@ classify_type_is_sealed(const ClassifyRules *rules, const char *type)
 	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
 
 	return t != NULL && t->sealed;
+}
+
+gboolean
+classify_type_names_seals(const ClassifyRules *rules, const char *type)
+{
+	const TypeRules *t =
+	    type != NULL ? g_hash_table_lookup(rules->by_id, type) : NULL;
+
+	return t != NULL && t->seal_names;
 }
 
 gboolean

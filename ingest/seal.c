@@ -283,9 +283,9 @@ ingest_page_render_seals(const IngestFile *file, int page, const GArray *boxes,
 	images = ingest_page_render_regions(file, page, regions, boxes->len, 0,
 					    dpi, error);
 	for (guint i = 0; images != NULL && i < images->len; i++) {
-		CoreBox b = seal_in_region(g_ptr_array_index(images, i),
-					   &regions[i],
-					   &g_array_index(boxes, CoreBox, i));
+		CoreBox b =
+		    seal_in_region(g_ptr_array_index(images, i), &regions[i],
+				   &g_array_index(boxes, CoreBox, i));
 
 		g_array_append_val(found, b);
 	}

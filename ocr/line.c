@@ -11,9 +11,9 @@ struct OcrLineReader {
 };
 
 static gboolean
-langs_loaded(TessBaseAPI *api)
+langs_loaded(TessBaseAPI *api, const char *langs)
 {
-	char **want = g_strsplit(OCR_LINE_LANGS, "+", -1);
+	char **want = g_strsplit(langs, "+", -1);
 	char **got = TessBaseAPIGetLoadedLanguagesAsVector(api);
 	gboolean ok = TRUE;
 
@@ -28,20 +28,22 @@ langs_loaded(TessBaseAPI *api)
 }
 
 OcrLineReader *
-ocr_line_reader_new(const char *datapath, GError **error)
+ocr_line_reader_new(const char *datapath, const char *langs, GError **error)
 {
 	TessBaseAPI *api = TessBaseAPICreate();
 	OcrLineReader *reader = NULL;
 
+	if (langs == NULL)
+		langs = OCR_LINE_LANGS;
 	/* Before Init, so its own complaints are silenced too. */
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	if (TessBaseAPIInit3(api, datapath, OCR_LINE_LANGS) != 0 ||
-	    !langs_loaded(api)) {
+	if (TessBaseAPIInit3(api, datapath, langs) != 0 ||
+	    !langs_loaded(api, langs)) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_OCR,
 			    "cannot start Tesseract for single lines: the "
 			    "language data %s is missing from %s; install "
 			    "tesseract-ocr-chi-sim and tesseract-ocr-eng",
-			    OCR_LINE_LANGS,
+			    langs,
 			    datapath != NULL ? datapath
 					     : "Tesseract's data folder");
 		TessBaseAPIEnd(api);

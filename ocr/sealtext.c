@@ -1,12 +1,14 @@
 /* sealtext.c - read the organisation on a red seal's ring: keep the seal's
- * red ink alone, fit its ring, find where along the band inside the ring
- * the lettering runs, unwrap it into a straight strip - letter by letter,
- * each turned upright about its own radial line (a plain polar unwrap,
- * angle along x and radius along y, narrows every letter's top to 0.6 of
- * its foot, and is only the fallback when the letters cannot be counted)
- * - and read the strip as one line. Only a confident reading that looks
- * like an organisation's name is given back: a wrong name would be worse
- * than none to a check comparing parties. */
+ * red ink alone, fit its ring (a circle; an ellipse, turned as stamped,
+ * for an oval 发票专用章), find where along the band inside the ring the
+ * lettering runs, unwrap it into a straight strip - letter by letter,
+ * each turned upright about the ring's normal through it (a plain polar
+ * unwrap, angle along x and radius along y, narrows every letter's top to
+ * 0.6 of its foot, and is only the fallback when the letters cannot be
+ * counted) - and read the strip as one line, twice at two scales. Only a
+ * confident reading that looks like an organisation's name and reads the
+ * same again is given back: a wrong name would be worse than none to a
+ * check comparing parties. */
 #include <math.h>
 #include <string.h>
 
@@ -24,9 +26,16 @@
 /* The crop is the seal's box and this much (of its size) around it, so a
  * box drawn a little tight still holds the whole ring. */
 #define CROP_MARGIN 0.08
-/* Boxes wider than high by more than this are oval seals (发票专用章,
- * 40 x 28 mm: 1.43), made round by stretching before the ring is fitted. */
+/* Boxes wider than high (or higher than wide) by more than this are oval
+ * seals (发票专用章, 40 x 28 mm: 1.43): their ring is fitted as an
+ * ellipse, whose ratio of axes is looked for within OVAL_SLACK of the
+ * box's, and their letters, which stand on the ellipse's normal, are
+ * unwrapped along it. (Stretched round instead, the letters came out
+ * slanted, and read as nothing.) */
 #define OVAL_ASPECT 1.2
+#define OVAL_SLACK  0.08
+#define TILT_MAX    (10 * G_PI / 180)
+#define OVAL_CELL   0.65
 /* A box within this of the page edge may hold half a seal, whose ring
  * text is half a name. */
 #define EDGE_FRACTION 0.003
@@ -101,10 +110,13 @@ typedef struct {
 	int wpl;
 	int thr;    /* ink at or above this is a seal pixel */
 	int lo, hi; /* ink mapped to white..black in the strip */
-	double cx, cy, r;
+	/* The ring: an ellipse of semi-axes R across and K * R down (K 1
+	 * for a round seal). Radii (RHO) are across; a point at radius RHO
+	 * lies R - RHO in from the ring along its normal. */
+	double cx, cy, r, k;
+	double tilt; /* an oval turned clockwise by this (radians) */
 	double band_in, band_out; /* radii of the lettered band */
 	double text_in, text_out; /* of the letters in it */
-	double stretch;		  /* an oval was stretched round by this */
 	int strip_h;		  /* the strip's band, in pixels */
 	double up;		  /* clock angle (radians) of the page's top */
 } Seal;
@@ -184,57 +196,257 @@ ink_at(const Seal *s, int x, int y)
 	return GET_DATA_BYTE(s->data + (gsize)y * s->wpl, x);
 }
 
-/* Inked points on the circle (CX, CY, R), of FIT_ANGLES. */
-static int
-circle_ink(const Seal *s, double cx, double cy, double r)
+/* (X, Y), a vector in the oval's own frame, turned by its TILT. */
+static void
+turn(double tilt, double *x, double *y)
 {
+	double c = cos(tilt), sn = sin(tilt), x0 = *x;
+
+	*x = x0 * c - *y * sn;
+	*y = x0 * sn + *y * c;
+}
+
+/* The outward normal of the ring at clock angle A (the ellipse's
+ * parameter, in its own frame: A round a circle). */
+static void
+seal_normal(const Seal *s, double a, double *nx, double *ny)
+{
+	double x = s->k * sin(a), y = -cos(a), len;
+
+	if (s->k == 1) {
+		*nx = x;
+		*ny = y;
+		return;
+	}
+	len = hypot(x, y);
+	*nx = x / len;
+	*ny = y / len;
+	turn(s->tilt, nx, ny);
+}
+
+/* The point at clock angle A and radius RHO of the seal's ring. */
+static void
+seal_point(const Seal *s, double a, double rho, double *x, double *y)
+{
+	double nx, ny;
+
+	if (s->k == 1) {
+		*x = s->cx + rho * sin(a);
+		*y = s->cy - rho * cos(a);
+		return;
+	}
+	seal_normal(s, a, &nx, &ny);
+	*x = s->r * sin(a);
+	*y = -s->k * s->r * cos(a);
+	turn(s->tilt, x, y);
+	*x += s->cx - (s->r - rho) * nx;
+	*y += s->cy - (s->r - rho) * ny;
+}
+
+/* The clock angle (the ellipse's parameter) of the point (X, Y). */
+static double
+seal_angle(const Seal *s, double x, double y)
+{
+	x -= s->cx;
+	y -= s->cy;
+	turn(-s->tilt, &x, &y);
+	return atan2(x * s->k, -y);
+}
+
+/* The ink at clock angle A, radius RHO. */
+static int
+ink_on(const Seal *s, double a, double rho)
+{
+	double x, y;
+
+	seal_point(s, a, rho, &x, &y);
+	return ink_at(s, (int)lround(x), (int)lround(y));
+}
+
+/* Inked points on the ellipse (CX, CY, R, K * R) turned by TILT, of
+ * FIT_ANGLES; with SUM, the sum of their ink there too. */
+/* sin and cos of the FIT_ANGLES angles of a fit: the fits of an oval
+ * try some 90 000 ellipses. */
+static const double *
+fit_table(void)
+{
+	static double table[2 * FIT_ANGLES];
+	static gsize ready;
+
+	if (g_once_init_enter(&ready)) {
+		for (int i = 0; i < FIT_ANGLES; i++) {
+			double a = i * 2 * G_PI / FIT_ANGLES;
+
+			table[2 * i] = sin(a);
+			table[2 * i + 1] = cos(a);
+		}
+		g_once_init_leave(&ready, 1);
+	}
+	return table;
+}
+
+static int
+ellipse_ink(const Seal *s, double cx, double cy, double r, double k,
+	    double tilt, double *sum)
+{
+	const double *table = fit_table();
+	double ct = cos(tilt), st = sin(tilt);
 	int hits = 0;
 
 	for (int i = 0; i < FIT_ANGLES; i++) {
-		double a = i * 2 * G_PI / FIT_ANGLES;
-		int x = (int)lround(cx + r * sin(a));
-		int y = (int)lround(cy - r * cos(a));
+		double ex = r * table[2 * i], ey = -k * r * table[2 * i + 1];
+		int x, y, v;
 
-		hits += ink_at(s, x, y) >= s->thr;
+		if (tilt != 0) {
+			double x0 = ex;
+
+			ex = x0 * ct - ey * st;
+			ey = x0 * st + ey * ct;
+		}
+		x = (int)lround(cx + ex);
+		y = (int)lround(cy + ey);
+		v = ink_at(s, x, y);
+		if (sum != NULL)
+			*sum += v;
+		hits += v >= s->thr;
 	}
 	return hits;
 }
 
-/* Fit the ring line around R0 from (CX0, CY0): the circle with the most
- * ink, then its line's outer and inner edges, which set the band. */
+static int
+circle_ink(const Seal *s, double cx, double cy, double r, double k, double tilt)
+{
+	return ellipse_ink(s, cx, cy, r, k, tilt, NULL);
+}
+
+/* The ring's size for what is measured against it: the smaller
+ * semi-axis, the radius of a round seal. */
+static double
+seal_size(const Seal *s, double r)
+{
+	return r * MIN(1.0, s->k);
+}
+
+/* The ratios of axes tried for S's ring: its box's alone for a round
+ * seal, within OVAL_SLACK of it in steps of 0.02 for an oval. */
+static int
+fit_ratios(const Seal *s, double *ratios, int max)
+{
+	int n = 0;
+
+	if (s->k == 1) {
+		ratios[n++] = 1;
+		return n;
+	}
+	for (double f = 1 - OVAL_SLACK; f <= 1 + OVAL_SLACK + 1e-9 && n < max;
+	     f += 0.02)
+		ratios[n++] = s->k * f;
+	return n;
+}
+
+/* An oval is stamped turned a little: refine its fitted ellipse by
+ * turns up to TILT_MAX, with its axes, size and centre a few steps
+ * (STEP, RSTEP pixels) about the level fit, to the most ink: a ring line
+ * wider than a turn's shift is inked all round for several turns, its
+ * ink is darkest along its middle. Returns the inked points of the
+ * best. */
+static int
+fit_tilt(Seal *s, double step, double rstep)
+{
+	Seal level = *s;
+	double best = -1;
+
+	for (double t = -TILT_MAX; t <= TILT_MAX + 1e-9; t += G_PI / 360)
+		for (double f = 0.96; f <= 1.04 + 1e-9; f += 0.01)
+			for (int i = -3; i <= 3; i++)
+				for (int dy = -2; dy <= 2; dy++)
+					for (int dx = -2; dx <= 2; dx++) {
+						double cx =
+						    level.cx + dx * step;
+						double cy =
+						    level.cy + dy * step;
+						double r = level.r + i * rstep;
+						double sum = 0;
+
+						ellipse_ink(s, cx, cy, r,
+							    level.k * f, t,
+							    &sum);
+						if (sum > best) {
+							best = sum;
+							s->cx = cx;
+							s->cy = cy;
+							s->r = r;
+							s->k = level.k * f;
+							s->tilt = t;
+						}
+					}
+	return circle_ink(s, s->cx, s->cy, s->r, s->k, s->tilt);
+}
+
+/* Fit the ring line around R0 from (CX0, CY0): the circle (ellipse,
+ * for an oval) with the most ink, then its line's outer and inner edges,
+ * which set the band. */
 static gboolean
 fit_ring(Seal *s, double cx0, double cy0, double r0)
 {
 	double step = MAX(1.0, r0 * 0.015), rstep = MAX(1.0, r0 * 0.01);
-	double shift = r0 * FIT_SHIFT, out, in;
-	int best = -1;
+	double shift = r0 * FIT_SHIFT, out, in, ratios[16];
+	int best = -1, n_ratios = fit_ratios(s, ratios, 16);
+	double k = s->k;
 
 	for (double dy = -shift; dy <= shift; dy += step)
 		for (double dx = -shift; dx <= shift; dx += step)
 			for (double r = r0 * FIT_MIN; r <= r0 * FIT_MAX;
-			     r += rstep) {
-				int hits = circle_ink(s, cx0 + dx, cy0 + dy, r);
+			     r += rstep)
+				for (int i = 0; i < n_ratios; i++) {
+					int hits =
+					    circle_ink(s, cx0 + dx, cy0 + dy, r,
+						       ratios[i], 0);
 
-				if (hits > best) {
-					best = hits;
-					s->cx = cx0 + dx;
-					s->cy = cy0 + dy;
-					s->r = r;
+					if (hits > best) {
+						best = hits;
+						s->cx = cx0 + dx;
+						s->cy = cy0 + dy;
+						s->r = r;
+						k = ratios[i];
+					}
 				}
-			}
+	s->k = k;
+	if (s->k != 1)
+		best = fit_tilt(s, step, rstep);
 	if (best < MIN_RING_COVER * FIT_ANGLES)
 		return FALSE;
 	out = s->r;
-	while (circle_ink(s, s->cx, s->cy, out + 1) >= RING_EDGE * best)
+	while (circle_ink(s, s->cx, s->cy, out + 1, s->k, s->tilt) >=
+	       RING_EDGE * best)
 		out += 1;
 	in = s->r;
-	while (in > 2 &&
-	       circle_ink(s, s->cx, s->cy, in - 1) >= RING_EDGE * best)
+	while (in > 2 && circle_ink(s, s->cx, s->cy, in - 1, s->k, s->tilt) >=
+			     RING_EDGE * best)
 		in -= 1;
 	s->r = out;
-	s->band_out = in - RING_GAP * out;
-	s->band_in = s->band_out - BAND_DEPTH * out;
+	s->band_out = in - RING_GAP * seal_size(s, out);
+	s->band_in = s->band_out - BAND_DEPTH * seal_size(s, out);
 	return s->band_in > 0;
+}
+
+/* Pixels along the ring at radius RHO from clock angle A0 to A1: the
+ * arc's length. */
+static double
+arc_length(const Seal *s, double a0, double a1, double rho)
+{
+	double len = 0, x0, y0, x1, y1;
+
+	if (s->k == 1)
+		return (a1 - a0) * rho;
+	seal_point(s, a0, rho, &x0, &y0);
+	for (int i = 1; i <= 64; i++) {
+		seal_point(s, a0 + (a1 - a0) * i / 64, rho, &x1, &y1);
+		len += hypot(x1 - x0, y1 - y0);
+		x0 = x1;
+		y0 = y1;
+	}
+	return len;
 }
 
 /* Share of ink in the band along clock angle A (radians). */
@@ -244,10 +456,7 @@ ray_ink(const Seal *s, double a)
 	int hits = 0, n = 0;
 
 	for (double rho = s->band_in; rho <= s->band_out; rho += 1, n++) {
-		int x = (int)lround(s->cx + rho * sin(a));
-		int y = (int)lround(s->cy - rho * cos(a));
-
-		hits += ink_at(s, x, y) >= s->thr;
+		hits += ink_on(s, a, rho) >= s->thr;
 	}
 	return n > 0 ? (double)hits / n : 0;
 }
@@ -260,10 +469,7 @@ line_ink(const Seal *s, double a, double in, double out)
 	int hits = 0, n = 0;
 
 	for (double rho = in; rho <= out; rho += 1, n++) {
-		int x = (int)lround(s->cx + rho * sin(a));
-		int y = (int)lround(s->cy - rho * cos(a));
-
-		hits += ink_at(s, x, y) >= s->thr;
+		hits += ink_on(s, a, rho) >= s->thr;
 	}
 	return n > 0 ? (double)hits / n : 0;
 }
@@ -348,7 +554,7 @@ unwrap(const Seal *s, int from, int to)
 	double depth = s->band_out - s->band_in;
 	double mid = (s->band_out + s->band_in) / 2;
 	double scale = s->strip_h / depth;
-	int w = MAX((int)lround((a1 - a0) * mid * scale * s->stretch), 1);
+	int w = MAX((int)lround(arc_length(s, a0, a1, mid) * scale), 1);
 	PIX *strip = pixCreate(w, s->strip_h, 8), *framed;
 	l_uint32 *data;
 	int wpl;
@@ -362,11 +568,10 @@ unwrap(const Seal *s, int from, int to)
 		l_uint32 *line = data + (gsize)y * wpl;
 
 		for (int x = 0; x < w; x++) {
-			double a = a0 + (a1 - a0) * (x + 0.5) / w;
+			double a = a0 + (a1 - a0) * (x + 0.5) / w, px, py;
 
-			SET_DATA_BYTE(line, x,
-				      strip_grey(s, s->cx + rho * sin(a),
-						 s->cy - rho * cos(a)));
+			seal_point(s, a, rho, &px, &py);
+			SET_DATA_BYTE(line, x, strip_grey(s, px, py));
 		}
 	}
 	framed = pixAddBorder(strip, STRIP_BORDER, 255);
@@ -382,10 +587,7 @@ arc_ink(const Seal *s, double rho, double a0, double a1)
 	int hits = 0, n = 0;
 
 	for (double a = a0; a <= a1; a += step, n++) {
-		int x = (int)lround(s->cx + rho * sin(a));
-		int y = (int)lround(s->cy - rho * cos(a));
-
-		hits += ink_at(s, x, y) >= s->thr;
+		hits += ink_on(s, a, rho) >= s->thr;
 	}
 	return n > 0 ? (double)hits / n : 0;
 }
@@ -405,7 +607,8 @@ fit_letters(Seal *s, double a0, double a1)
 	 * still reach into the band. */
 	for (int i = 0; i < n; i++) {
 		ink[i] = arc_ink(s, s->band_in + i, a0, a1);
-		if (ink[i] > ink[peak] && i < n - LETTER_MARGIN * 3 * s->r)
+		if (ink[i] > ink[peak] &&
+		    i < n - LETTER_MARGIN * 3 * seal_size(s, s->r))
 			peak = i;
 	}
 	for (lo = peak; lo > 0 && ink[lo - 1] >= ink[peak] / 5; lo--)
@@ -413,8 +616,10 @@ fit_letters(Seal *s, double a0, double a1)
 	for (hi = peak; hi < n - 1 && ink[hi + 1] >= ink[peak] / 5; hi++)
 		;
 	g_free(ink);
-	s->text_in = MAX(s->band_in, s->band_in + lo - LETTER_MARGIN * s->r);
-	s->text_out = MIN(s->band_out, s->band_in + hi + LETTER_MARGIN * s->r);
+	s->text_in = MAX(s->band_in,
+			 s->band_in + lo - LETTER_MARGIN * seal_size(s, s->r));
+	s->text_out = MIN(s->band_out,
+			  s->band_in + hi + LETTER_MARGIN * seal_size(s, s->r));
 }
 
 /* How many letters stand between clock angles A0 and A1 (radians), the
@@ -425,7 +630,10 @@ static int
 count_letters(const Seal *s, double a0, double a1)
 {
 	double height = s->text_out - s->text_in;
-	double mid = (s->text_out + s->text_in) / 2;
+	/* Pixels per radian along the middle of the letters: on an oval,
+	 * the mean over the run. */
+	double mid =
+	    arc_length(s, a0, a1, (s->text_out + s->text_in) / 2) / (a1 - a0);
 	double arc = (a1 - a0) * mid, total = 0, best_score = G_MAXDOUBLE;
 	int best = 0, lo = MAX((int)ceil(arc / (PITCH_MAX * height)), 2);
 	int hi = (int)floor(arc / (PITCH_MIN * height));
@@ -463,29 +671,39 @@ count_letters(const Seal *s, double a0, double a1)
  * letter is cut out along the radial lines to its neighbours, so the
  * turn does not bring theirs in. */
 static void
-draw_letter(const Seal *s, PIX *strip, int x0, int w, double scale, double sx,
-	    double a0, double a1, int i, int n)
+draw_letter(const Seal *s, PIX *strip, int x0, int w, double scale, double a0,
+	    double a1, int i, int n)
 {
 	double pitch = (a1 - a0) / n, mid_a = a0 + (i + 0.5) * pitch;
-	double sn = sin(mid_a), cs = cos(mid_a);
+	double sn, cs, half = s->k == 1 ? 0.5 : OVAL_CELL;
 	l_uint32 *data = pixGetData(strip);
 	int wpl = pixGetWpl(strip), h = pixGetHeight(strip);
 
+	/* The letter stands on the ring's normal N = (SN, -CS); across it
+	 * runs the tangent (CS, SN). */
+	seal_normal(s, mid_a, &sn, &cs);
+	cs = -cs;
 	for (int y = 0; y < h; y++) {
-		double rho = s->text_out - (y + 0.5) / scale;
+		double rho = s->text_out - (y + 0.5) / scale, ox, oy;
 		l_uint32 *line = data + (gsize)y * wpl;
 
+		seal_point(s, mid_a, rho, &ox, &oy);
 		for (int x = 0; x < w; x++) {
-			double u = (x + 0.5 - w / 2.0) / scale / sx;
-			double px = s->cx + rho * sn + u * cs;
-			double py = s->cy - rho * cs + u * sn;
-			double a = atan2(px - s->cx, s->cy - py);
+			double u = (x + 0.5 - w / 2.0) / scale;
+			double px = ox + u * cs;
+			double py = oy + u * sn;
+			double a = seal_angle(s, px, py);
 			double off = remainder(a - mid_a, 2 * G_PI);
 
+			/* The first and last letters have no neighbour
+			 * outside the run, where the run's ends, found
+			 * from the ink, may have cut them. */
+			gboolean own = fabs(off) <= pitch * half ||
+				       (i == 0 && off < 0) ||
+				       (i == n - 1 && off > 0);
+
 			SET_DATA_BYTE(line, x0 + x,
-				      fabs(off) <= pitch / 2
-					  ? strip_grey(s, px, py)
-					  : 255);
+				      own ? strip_grey(s, px, py) : 255);
 		}
 	}
 }
@@ -505,23 +723,22 @@ unwrap_letters(Seal *s, int from, int to)
 	n = count_letters(s, a0, a1);
 	if (n == 0)
 		return NULL;
-	mid = (s->text_out + s->text_in) / 2;
+	mid = arc_length(s, a0, a1, (s->text_out + s->text_in) / 2) / (a1 - a0);
 	scale = s->strip_h / (s->text_out - s->text_in);
 	pitch = (a1 - a0) / n;
-	double SX = s->stretch;
-	w = MAX((int)lround(pitch * mid * scale * SX), 1);
+	w = MAX((int)lround(pitch * mid * scale), 1);
 	strip = pixCreate(w * n, s->strip_h, 8);
 	if (strip == NULL)
 		return NULL;
 	for (int i = 0; i < n; i++)
-		draw_letter(s, strip, i * w, w, scale, SX, a0, a1, i, n);
+		draw_letter(s, strip, i * w, w, scale, a0, a1, i, n);
 	framed = pixAddBorder(strip, STRIP_BORDER, 255);
 	pixDestroy(&strip);
 	return framed;
 }
 
-/* The crop of IMAGE around BOX, ink only, an oval stretched round;
- * FALSE for a box at the page edge or without enough ink. */
+/* The crop of IMAGE around BOX, ink only, and the ring's first guess:
+ * the box's; FALSE for a box at the page edge or without enough ink. */
 static gboolean
 load_seal(Seal *s, const IngestImage *image, const CoreBox *box)
 {
@@ -536,7 +753,7 @@ load_seal(Seal *s, const IngestImage *image, const CoreBox *box)
 	int y1 = MIN(
 	    (int)ceil((box->y + box->h * (1 + CROP_MARGIN)) * image->height),
 	    image->height);
-	double sx = 1, sy = 1;
+	gboolean oval = bw > OVAL_ASPECT * bh || bh > OVAL_ASPECT * bw;
 
 	if (box->x < EDGE_FRACTION || box->y < EDGE_FRACTION ||
 	    box->x + box->w > 1 - EDGE_FRACTION ||
@@ -545,28 +762,14 @@ load_seal(Seal *s, const IngestImage *image, const CoreBox *box)
 	s->ink = crop_ink(image, x0, y0, x1 - x0, y1 - y0);
 	if (s->ink == NULL)
 		return FALSE;
-	if (bw > OVAL_ASPECT * bh)
-		sy = bw / bh;
-	else if (bh > OVAL_ASPECT * bw)
-		sx = bh / bw;
-	if (sx != 1 || sy != 1) {
-		PIX *round = pixScale(s->ink, (float)sx, (float)sy);
-
-		pixDestroy(&s->ink);
-		if (round == NULL)
-			return FALSE;
-		s->ink = round;
-	}
 	s->w = pixGetWidth(s->ink);
 	s->h = pixGetHeight(s->ink);
 	s->data = pixGetData(s->ink);
 	s->wpl = pixGetWpl(s->ink);
-	s->cx = ((box->x + box->w / 2) * image->width - x0) * sx;
-	s->cy = ((box->y + box->h / 2) * image->height - y0) * sy;
-	s->r = MAX(bw * sx, bh * sy) / 2;
-	/* Stretched round, an oval's letters at the top are that much too
-	 * tall: the strip widens them back. */
-	s->stretch = MAX(sx, sy);
+	s->cx = (box->x + box->w / 2) * image->width - x0;
+	s->cy = (box->y + box->h / 2) * image->height - y0;
+	s->r = oval ? bw / 2 : MAX(bw, bh) / 2;
+	s->k = oval ? bh / bw : 1;
 	return set_levels(s);
 }
 
@@ -587,10 +790,10 @@ read_run(OcrEngine *engine, Seal *s, int from, int to, int strip_h, int dpi,
 	*confidence = 0;
 	if (strip != NULL)
 		raw = ocr_engine_read_line(engine, strip, dpi, confidence);
-	g_debug("ocr: seal ring %d..%d degrees at %d px read '%s' "
-		"(confidence %.2f)",
-		from, to, strip_h, raw != NULL ? g_strstrip(raw) : "",
-		*confidence);
+	g_debug("ocr: seal ring (axes %.2f, turned %.0f degrees) %d..%d "
+		"degrees at %d px read '%s' (confidence %.2f)",
+		s->k, s->tilt * 180 / G_PI, from, to, strip_h,
+		raw != NULL ? g_strstrip(raw) : "", *confidence);
 	pixDestroy(&strip);
 	return raw;
 }
@@ -629,8 +832,8 @@ static char *
 read_name(OcrEngine *engine, Seal *s, int from, int to, int dpi)
 {
 	double confidence = 0, again_confidence = 0;
-	char *raw = read_run(engine, s, from, to, STRIP_HEIGHT, dpi,
-			     &confidence);
+	char *raw =
+	    read_run(engine, s, from, to, STRIP_HEIGHT, dpi, &confidence);
 	char *name = NULL, *again = NULL, *raw_again = NULL;
 
 	if (raw != NULL && confidence >= MIN_CONFIDENCE)

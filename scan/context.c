@@ -93,7 +93,8 @@ scan_context_new(const ScanOptions *options, GError **error)
 
 	g_mutex_init(&ctx->lock);
 	ctx->idle_engines = g_async_queue_new();
-	ctx->idle_lines = g_async_queue_new();
+	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++)
+		ctx->idle_lines[k] = g_async_queue_new();
 	ctx->jobs =
 	    options->jobs > 0 ? options->jobs : (int)g_get_num_processors();
 	ctx->tessdata = g_strdup(options->tessdata);
@@ -119,9 +120,12 @@ scan_context_free(ScanContext *ctx)
 	while ((engine = g_async_queue_try_pop(ctx->idle_engines)) != NULL)
 		ocr_engine_free(engine);
 	g_async_queue_unref(ctx->idle_engines);
-	while ((line = g_async_queue_try_pop(ctx->idle_lines)) != NULL)
-		ocr_line_reader_free(line);
-	g_async_queue_unref(ctx->idle_lines);
+	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++) {
+		while ((line = g_async_queue_try_pop(ctx->idle_lines[k])) !=
+		       NULL)
+			ocr_line_reader_free(line);
+		g_async_queue_unref(ctx->idle_lines[k]);
+	}
 	g_mutex_clear(&ctx->lock);
 	classify_rules_free(ctx->rules);
 	checklist_policy_free(ctx->policy);

@@ -147,8 +147,8 @@ read_layer_seal_orgs(ScanContext *ctx, ScanTask *task, OcrEngine **engine,
 	GPtrArray *images;
 	GError *error = NULL;
 
-	if (task->seals == NULL || task->seals->len == 0 || *no_engine ||
-	    task->file->kind != INGEST_KIND_PDF)
+	if (!task->read_rings || task->seals == NULL || task->seals->len == 0 ||
+	    *no_engine || task->file->kind != INGEST_KIND_PDF)
 		return;
 	if (*engine == NULL)
 		*engine = engine_take(ctx, &error);
@@ -160,18 +160,20 @@ read_layer_seal_orgs(ScanContext *ctx, ScanTask *task, OcrEngine **engine,
 		return;
 	}
 	found = core_boxes_new();
-	images = ingest_page_render_seals(task->file, task->out->page,
-					  task->seals, SCAN_SEAL_READ_DPI,
-					  found, &error);
+	images =
+	    ingest_page_render_seals(task->file, task->out->page, task->seals,
+				     SCAN_SEAL_READ_DPI, found, &error);
 	task->seal_orgs = core_ptr_array_new(g_free);
-	for (guint i = 0; i < task->seals->len; i++)
-		g_ptr_array_add(task->seal_orgs,
-				images == NULL
-				    ? NULL
-				    : ocr_seal_read(*engine, images->pdata[i],
-						    &g_array_index(found,
-								   CoreBox, i),
-						    0, NULL));
+	for (guint i = 0; i < task->seals->len; i++) {
+		char *org = NULL;
+
+		/* A text-layer page is drawn upright: no turn. */
+		if (images != NULL)
+			org = ocr_seal_read(*engine, images->pdata[i],
+					    &g_array_index(found, CoreBox, i),
+					    0, NULL);
+		g_ptr_array_add(task->seal_orgs, org);
+	}
 	if (error != NULL)
 		g_debug("seal rings of %s#%d not read: %s", task->file->path,
 			task->out->page, error->message);
@@ -205,48 +207,89 @@ run_seals(ScanContext *ctx, ScanTask *head)
 	g_error_free(error);
 }
 
-/* A line reader for this worker: an idle one, or a new one while fewer
- * than one per worker were started, else the next to come back. */
+/* A line reader of KIND for this worker: an idle one, or a new one while
+ * fewer than one per worker were started, else the next to come back. */
 static OcrLineReader *
-line_take(ScanContext *ctx, GError **error)
+line_take(ScanContext *ctx, ScanLineKind kind, GError **error)
 {
-	OcrLineReader *reader = g_async_queue_try_pop(ctx->idle_lines);
+	static const char *const langs[] = {OCR_LINE_LANGS,
+					    OCR_LINE_LANGS_LATIN};
+	GAsyncQueue *idle = ctx->idle_lines[kind];
+	OcrLineReader *reader = g_async_queue_try_pop(idle);
 	gboolean may_start;
 
 	if (reader != NULL)
 		return reader;
 	g_mutex_lock(&ctx->lock);
-	may_start = ctx->n_lines < ctx->jobs;
+	may_start = ctx->n_lines[kind] < ctx->jobs;
 	if (may_start)
-		ctx->n_lines++;
+		ctx->n_lines[kind]++;
 	g_mutex_unlock(&ctx->lock);
 	if (!may_start)
-		return g_async_queue_pop(ctx->idle_lines);
-	gint64 t0 = g_get_monotonic_time();
-	reader = ocr_line_reader_new(ctx->tessdata, error);
-	g_debug("VT start reader: %.1f ms", (g_get_monotonic_time()-t0)/1e3);
+		return g_async_queue_pop(idle);
+	reader = ocr_line_reader_new(ctx->tessdata, langs[kind], error);
 	if (reader == NULL) {
 		g_mutex_lock(&ctx->lock);
-		ctx->n_lines--;
+		ctx->n_lines[kind]--;
 		g_mutex_unlock(&ctx->lock);
 	}
 	return reader;
 }
 
-/* Read the crops of NEEDLES (ScanNeedle*, one image each) as one line
- * each; SECOND: into their second look. */
+/* The line readers one verify task holds, each taken when a needle first
+ * needs it, so that a page of figures alone never starts the slower
+ * Chinese one; a reader that cannot start is not tried again. */
+typedef struct {
+	ScanContext *ctx;
+	OcrLineReader *reader[2]; /* by ScanLineKind */
+	gboolean failed[2];
+} Readers;
+
+static OcrLineReader *
+readers_get(Readers *r, ScanTask *task, ScanLineKind kind)
+{
+	GError *error = NULL;
+
+	if (r->reader[kind] != NULL || r->failed[kind])
+		return r->reader[kind];
+	r->reader[kind] = line_take(r->ctx, kind, &error);
+	r->failed[kind] = r->reader[kind] == NULL;
+	if (error != NULL) {
+		g_debug("verify %s#%d: %s", task->file->path, task->out->page,
+			error->message);
+		g_error_free(error);
+	}
+	return r->reader[kind];
+}
+
 static void
-read_crops(ScanTask *task, OcrLineReader *reader, GPtrArray *needles,
+readers_return(Readers *r)
+{
+	for (guint k = 0; k < G_N_ELEMENTS(r->reader); k++)
+		if (r->reader[k] != NULL)
+			g_async_queue_push(r->ctx->idle_lines[k], r->reader[k]);
+}
+
+/* Read the crops of NEEDLES (ScanNeedle*, one image each) as one line
+ * each; SECOND: into their second look, always the Chinese reader's, so
+ * that the two looks at a figure are two models' and one's misread is
+ * not the other's. A needle whose reader cannot start stays unread. */
+static void
+read_crops(ScanTask *task, Readers *readers, GPtrArray *needles,
 	   GPtrArray *images, gboolean second)
 {
 	for (guint i = 0; i < needles->len; i++) {
 		ScanNeedle *n = g_ptr_array_index(needles, i);
+		OcrLineReader *reader = readers_get(
+		    readers, task,
+		    n->latin && !second ? SCAN_LINE_LATIN : SCAN_LINE_FULL);
 		GError *error = NULL;
 		double conf = 0;
-		gint64 t0 = g_get_monotonic_time();
-		char *text = ocr_line_reader_read(
-		    reader, g_ptr_array_index(images, i), &conf, &error);
-		g_debug("VT ocr %dx%d: %.1f ms", ((IngestImage*)g_ptr_array_index(images, i))->width, ((IngestImage*)g_ptr_array_index(images, i))->height, (g_get_monotonic_time()-t0)/1e3);
+		char *text = reader == NULL
+				 ? NULL
+				 : ocr_line_reader_read(
+				       reader, g_ptr_array_index(images, i),
+				       &conf, &error);
 
 		g_debug("verify %s#%d %s (%s look): layer '%s', image '%s' "
 			"(%.2f)%s%s",
@@ -270,7 +313,7 @@ read_crops(ScanTask *task, OcrLineReader *reader, GPtrArray *needles,
 /* Draw NEEDLES' places at DPI and read them. FALSE with the task's error
  * set when the page cannot be drawn. */
 static gboolean
-look(ScanTask *task, OcrLineReader *reader, GPtrArray *needles, int dpi,
+look(ScanTask *task, Readers *readers, GPtrArray *needles, int dpi,
      gboolean second)
 {
 	guint n = needles->len;
@@ -279,15 +322,13 @@ look(ScanTask *task, OcrLineReader *reader, GPtrArray *needles, int dpi,
 
 	for (guint i = 0; i < n; i++)
 		boxes[i] = ((ScanNeedle *)g_ptr_array_index(needles, i))->box;
-	gint64 t0 = g_get_monotonic_time();
 	images = ingest_page_render_regions(task->file, task->out->page, boxes,
 					    n, SCAN_VERIFY_MARGIN_PT, dpi,
 					    &task->error);
-	g_debug("VT render %d regions at %d: %.1f ms", n, dpi, (g_get_monotonic_time()-t0)/1e3);
 	g_free(boxes);
 	if (images == NULL)
 		return FALSE;
-	read_crops(task, reader, needles, images, second);
+	read_crops(task, readers, needles, images, second);
 	g_ptr_array_unref(images);
 	return TRUE;
 }
@@ -310,25 +351,24 @@ unconfirmed(GPtrArray *needles)
 }
 
 /* A first look at each value; where it does not show the layer's value,
- * a second at another resolution, as Tesseract's misreads (a serif 6 as
- * 0) come and go with the scale while a different print stays. A reader
- * that cannot start leaves the fields unread: a text-layer claim was
- * readable without Tesseract, and stays so. */
+ * a second at another resolution and with the Chinese reader, as
+ * Tesseract's misreads (a serif 6 as 0) come and go with the scale and
+ * the model while a different print stays. A reader that cannot start
+ * leaves the fields unread: a text-layer claim was readable without
+ * Tesseract, and stays so. */
 void
 scan_verify_read(ScanContext *ctx, ScanTask *task)
 {
-	OcrLineReader *reader = line_take(ctx, &task->error);
+	Readers readers = {.ctx = ctx};
 	GPtrArray *again;
 
-	if (reader == NULL)
-		return;
-	if (look(task, reader, task->needles, SCAN_VERIFY_DPI, FALSE)) {
+	if (look(task, &readers, task->needles, SCAN_VERIFY_DPI, FALSE)) {
 		again = unconfirmed(task->needles);
 		if (again->len > 0)
-			look(task, reader, again, SCAN_VERIFY_DPI2, TRUE);
+			look(task, &readers, again, SCAN_VERIFY_DPI2, TRUE);
 		g_ptr_array_unref(again);
 	}
-	g_async_queue_push(ctx->idle_lines, reader);
+	readers_return(&readers);
 }
 
 static void
@@ -354,15 +394,22 @@ worker(gpointer item, gpointer user_data)
 		g_async_queue_push(run->finished, task);
 }
 
-/* Which waiting task a free worker takes first: negative for A. */
+/* Which waiting task a free worker takes first: negative for A. Verify
+ * tasks come first, as second.c feeds them one at a time while other work
+ * waits: one worker reads the key fields alongside the others' work
+ * instead of after it. */
 static gint
 task_order(gconstpointer a, gconstpointer b, gpointer data)
 {
+	static const int rank[] = {[SCAN_TASK_VERIFY] = 0,
+				   [SCAN_TASK_LOAD] = 1,
+				   [SCAN_TASK_OCR] = 2,
+				   [SCAN_TASK_SEALS] = 3};
 	const ScanTask *ta = a, *tb = b;
 
 	(void)data;
 	if (ta->kind != tb->kind)
-		return ta->kind < tb->kind ? -1 : 1;
+		return rank[ta->kind] < rank[tb->kind] ? -1 : 1;
 	if (ta->cost != tb->cost)
 		return ta->cost > tb->cost ? -1 : 1;
 	return 0;
@@ -386,6 +433,12 @@ scan_run_push(ScanRun *run, ScanTask *task)
 	for (ScanTask *t = task; t != NULL; t = t->batch_next)
 		run->pending++;
 	g_thread_pool_push(run->pool, task, NULL);
+}
+
+guint
+scan_run_pending(const ScanRun *run)
+{
+	return run->pending;
 }
 
 ScanTask *

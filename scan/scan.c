@@ -19,6 +19,10 @@ typedef struct {
 	 * were not all classified when they were read: "file#page" ->
 	 * Unsearched. */
 	GHashTable *unsearched;
+	/* CorePage* of text-layer pages whose seals' rings are read: pages of
+	 * documents whose type has "seal_names". */
+	GHashTable *ring_pages;
+	ScanSecond *second; /* the second reading of key fields */
 } Scan;
 
 typedef struct {
@@ -142,6 +146,7 @@ queue_seal_search(Scan *s, IngestFile *file, GPtrArray *pages)
 		task->dpi = classify_type_has_codes(s->ctx->rules, page->type)
 				? SCAN_CODES_DPI
 				: INGEST_SEAL_DPI;
+		task->read_rings = g_hash_table_contains(s->ring_pages, page);
 		if (prev != NULL && prev->out->page + 1 == page->page &&
 		    prev->dpi == task->dpi && len < SCAN_SEAL_BATCH) {
 			prev->batch_next = task;
@@ -216,13 +221,21 @@ remember_unsearched(Scan *s, const IngestFile *file, CorePage *page)
 	g_hash_table_insert(s->unsearched, core_ref(file->path, page->page), u);
 }
 
-static void
-add_if_unsearched(CorePage *page, gpointer data)
-{
-	GPtrArray *search = data;
+typedef struct {
+	Scan *s;
+	GPtrArray *search;
+} UnsearchedPages;
 
-	if (page->stamped < 0)
-		g_ptr_array_add(search, page);
+static void
+add_if_unsearched(CorePage *page, const char *type, gpointer data)
+{
+	UnsearchedPages *u = data;
+
+	if (page->stamped >= 0)
+		return;
+	g_ptr_array_add(u->search, page);
+	if (classify_type_names_seals(u->s->ctx->rules, type))
+		g_hash_table_add(u->s->ring_pages, page);
 }
 
 /* A file read by its LOAD task: cached or OCR'd text for its scanned
@@ -266,12 +279,13 @@ add_file(Scan *s, ScanTask *load)
 				remember_unsearched(s, file, page);
 		}
 	} else {
-		GPtrArray *search = g_ptr_array_new();
+		UnsearchedPages u = {s, g_ptr_array_new()};
 
 		classify_pages_sealed(s->ctx->rules, pages, add_if_unsearched,
-				      search);
-		queue_seal_search(s, file, search);
-		g_ptr_array_unref(search);
+				      &u);
+		queue_seal_search(s, file, u.search);
+		g_ptr_array_unref(u.search);
+		scan_second_add_file(s->second, file, pages);
 	}
 }
 
@@ -335,7 +349,9 @@ take_layer_seals(Scan *s, ScanTask *task)
 static void
 task_done(Scan *s, ScanTask *task)
 {
-	if (task->fatal) {
+	if (task->kind == SCAN_TASK_VERIFY) {
+		scan_second_task_done(s->second, task);
+	} else if (task->fatal) {
 		if (s->fatal == NULL)
 			s->fatal = g_error_copy(task->error);
 	} else if (task->kind == SCAN_TASK_LOAD) {
@@ -348,6 +364,7 @@ task_done(Scan *s, ScanTask *task)
 	} else {
 		take_layer_seals(s, task);
 	}
+	scan_second_feed(s->second);
 }
 
 static void
@@ -431,6 +448,10 @@ search_seals(Scan *s, GPtrArray *docs)
 			if (u != NULL) {
 				g_ptr_array_add(search, u->page);
 				file = u->file;
+				if (classify_type_names_seals(s->ctx->rules,
+							      doc->type))
+					g_hash_table_add(s->ring_pages,
+							 u->page);
 			}
 			g_free(ref);
 		}
@@ -458,7 +479,7 @@ check(Scan *s)
 		    r->findings,
 		    g_steal_pointer(
 			&g_array_index(s->unreadable, Unreadable, i).finding));
-	scan_verify_documents(s->ctx, s->run, s->store, r);
+	scan_verify_documents(s->second, r);
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
 	/* The claim's findings are one list: checklist's join the readers'. */
@@ -474,6 +495,7 @@ static void
 scan_free(Scan *s)
 {
 	scan_run_free(s->run);
+	scan_second_free(s->second);
 	g_ptr_array_unref(s->tasks);
 	g_ptr_array_unref(s->file_pages);
 	for (guint i = 0; i < s->unreadable->len; i++)
@@ -483,6 +505,7 @@ scan_free(Scan *s)
 	g_hash_table_unref(s->file_index);
 	g_hash_table_unref(s->ocr_files);
 	g_hash_table_unref(s->unsearched);
+	g_hash_table_unref(s->ring_pages);
 }
 
 ScanResult *
@@ -500,7 +523,8 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	    .file_index = g_hash_table_new(NULL, NULL),
 	    .ocr_files = g_hash_table_new(NULL, NULL),
 	    .unsearched =
-		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
+		g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+	    .ring_pages = g_hash_table_new(NULL, NULL)};
 	gint64 start = g_get_monotonic_time();
 	char *claim_json = NULL;
 
@@ -515,6 +539,7 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 		goto fail;
 	load_claim(&s, claim_json, request ? request : &none);
 	s.run = scan_run_new(ctx);
+	s.second = scan_second_new(ctx, s.run, s.store);
 	read_files(&s);
 	if (s.fatal != NULL) {
 		g_propagate_error(error, g_steal_pointer(&s.fatal));

@@ -10,14 +10,15 @@
 
 /* Cache key of text-layer pages: the layer is read again every time (it is
  * cheap), the seal search at INGEST_SEAL_DPI is not, nor the QR codes of
- * invoice pages (v3), nor the seal rings (v4). Bump the version when the seal detector or the
- * decoding changes. */
+ * invoice pages (v3), nor the seal rings (v4). Bump the version when the
+ * seal detector, the decoding or the ring reading changes. */
 #define SCAN_LAYER_KEY "pdf_text/seals-v4"
 
 /* The seals found on a text-layer page are drawn alone at this resolution
- * to read their rings (v4): what ocr_seal_read was tuned at, the
- * resolution scanned pages are OCR'd at. */
-#define SCAN_SEAL_READ_DPI 300
+ * to read their rings (v4): within the 200-300 dpi ocr_seal_read was
+ * tuned at; of 11 generated text-layer rings it read 4 at 200 dpi, 3 at
+ * 300, 1 at 400 (docs/accuracy.md, "Seal ring text"). */
+#define SCAN_SEAL_READ_DPI 200
 
 /* Text-layer pages of documents that carry a QR code (the rules' "codes")
  * are drawn at this resolution for their seal search, so that the code
@@ -33,7 +34,7 @@
 #define SCAN_VERIFY_DPI	      300
 #define SCAN_VERIFY_DPI2      250 /* the second look, when the first differs */
 #define SCAN_VERIFY_MARGIN_PT 3.0
-#define SCAN_VERIFY_KEY	      "verify-v1"
+#define SCAN_VERIFY_KEY	      "verify-v2"
 
 struct ScanContext {
 	ClassifyRules *rules;
@@ -45,9 +46,16 @@ struct ScanContext {
 	GAsyncQueue *idle_engines; /* OcrEngine* not in use */
 	GMutex lock;		   /* guards n_engines and n_lines */
 	int n_engines;
-	GAsyncQueue *idle_lines; /* OcrLineReader* not in use */
-	int n_lines;
+	/* OcrLineReader* not in use, and how many were started, per
+	 * ScanLineKind. */
+	GAsyncQueue *idle_lines[2];
+	int n_lines[2];
 };
+
+/* The line readers of the second reading: Chinese with English for what
+ * is written with Han characters (2026年01月15日) and for every second
+ * look, English alone for the rest, three times as fast. */
+typedef enum { SCAN_LINE_FULL, SCAN_LINE_LATIN } ScanLineKind;
 
 typedef enum {
 	SCAN_TASK_LOAD,	 /* read a file: kind, hash, text layer; classify the
@@ -64,6 +72,9 @@ typedef struct {
 	const char *kind;  /* static: classify_field_kind */
 	char *value;	   /* the document's value, owned */
 	CoreBox box;	   /* where the layer holds it */
+	/* Written without Han characters (scan_verify_latin): the first look
+	 * is the Latin reader's. */
+	gboolean latin;
 	/* VERIFY: written by the worker. */
 	char *image; /* what OCR read there, owned; NULL: nothing */
 	double confidence;
@@ -94,6 +105,9 @@ typedef struct ScanTask {
 	GPtrArray *codes; /* char* QR payloads (ingest_image_find_codes), owned;
 			     NULL when not looked for */
 	int dpi;	  /* SEALS: render resolution, same for a batch */
+	/* SEALS of a text-layer page: read the rings of the seals found too
+	 * (its document's type has "seal_names"). */
+	gboolean read_rings;
 	int rotation;
 	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */
@@ -112,9 +126,11 @@ typedef struct ScanTask {
 #define SCAN_SEAL_BATCH 16
 
 /* The tasks of one claim on ctx->jobs workers, fed while they run: a
- * finished LOAD brings its file's OCR and seal tasks. Waiting workers take
- * loads first (they make the other work), then OCR from the longest
- * guess down, so the last page to finish is a short one, then seals. */
+ * finished LOAD brings its file's OCR, seal and verify tasks. Waiting
+ * workers take verify tasks first (second.c lets one at a time in while
+ * other work waits, so one worker reads key fields beside the rest), then
+ * loads (they make the other work), then OCR from the longest guess down,
+ * so the last page to finish is a short one, then seals. */
 typedef struct ScanRun ScanRun;
 
 ScanRun *scan_run_new(ScanContext *ctx);
@@ -136,15 +152,36 @@ void scan_load_file(ScanTask *task);
 /* Draw and read a VERIFY task's needles; in a worker. */
 void scan_verify_read(ScanContext *ctx, ScanTask *task);
 
-/* The second reader, after the documents are known: each key field
- * (types.ini "verify") of each document with text-layer pages is found
- * among the layer's words, read again from the page image on RUN's
- * workers (or taken from STORE, which may be NULL), and compared. Sets
- * RESULT->verified and the verify stats; a disagreement adds a
+/* How many tasks were pushed to RUN and not yet waited for. */
+guint scan_run_pending(const ScanRun *run);
+
+/* The second reader of a claim (scan/second.c). Each key field (types.ini
+ * "verify") of each document with text-layer pages is found among the
+ * layer's words, read again from the page image on RUN's workers (or
+ * taken from STORE, which may be NULL), and compared. */
+typedef struct ScanSecond ScanSecond;
+
+ScanSecond *scan_second_new(ScanContext *ctx, ScanRun *run, Store *store);
+void scan_second_free(ScanSecond *sec);
+
+/* FILE's PAGES were read and classified, all from its text layer: plan
+ * its key fields now and queue their reading on RUN, one page at a time
+ * while RUN has other work. */
+void scan_second_add_file(ScanSecond *sec, IngestFile *file, GPtrArray *pages);
+
+/* A VERIFY task of SEC came back from RUN (the main loop hands it here). */
+void scan_second_task_done(ScanSecond *sec, ScanTask *task);
+
+/* Any task came back: push waiting VERIFY tasks if a lane is free. */
+void scan_second_feed(ScanSecond *sec);
+
+/* After the documents are known: plan every document's key fields, take
+ * the early readings of those planned at the same place, read the rest.
+ * Sets RESULT->verified and the verify stats; a disagreement adds a
  * TEXT_LAYER_MISMATCH warning to RESULT->findings and a note to the
- * document. Waits for every task it queued; call when RUN is idle. */
-void scan_verify_documents(ScanContext *ctx, ScanRun *run, Store *store,
-			   ScanResult *result);
+ * document. Waits for every task it queued; call when RUN is idle but
+ * for SEC's own tasks. */
+void scan_verify_documents(ScanSecond *sec, ScanResult *result);
 
 /* Replace PAGE->text by its core_text_normalize form. */
 void scan_page_normalize(CorePage *page);

@@ -314,6 +314,23 @@ scan_verify_locate(const GArray *words, const char *kind, const char *value,
 	return TRUE;
 }
 
+gboolean
+scan_verify_latin(const char *kind, const char *written)
+{
+	gboolean latin = kind != NULL && written != NULL &&
+			 g_utf8_validate(written, -1, NULL) &&
+			 strcmp(kind, "text") != 0 &&
+			 strcmp(kind, "capital") != 0;
+
+	for (const char *p = written; latin && *p != '\0';
+	     p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		latin = (c >= 0x20 && c < 0x7f) || c == 0xa5 || c == 0xffe5;
+	}
+	return latin;
+}
+
 /* Whether a reading of KIND that is not VALUE may stand against it:
  * digits of another length are a misread, not another number; OCR of a
  * name proves nothing. */

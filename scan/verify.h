@@ -39,6 +39,12 @@ char *scan_verify_normalize(const char *kind, const char *raw);
 gboolean scan_verify_locate(const GArray *words, const char *kind,
 			    const char *value, CoreBox *box, char **written);
 
+/* Whether WRITTEN, a value of KIND as the layer writes it
+ * (scan_verify_locate), can be read by a reader of Latin script alone:
+ * figures, dates and codes written with ASCII and ¥ only ("¥60,000.00",
+ * "2026-01-18", not "2026年01月18日"); never text or 大写 amounts. */
+gboolean scan_verify_latin(const char *kind, const char *written);
+
 /* Judge IMAGE, what OCR read (with CONFIDENCE, of its least sure
  * character) where the layer holds VALUE, a field of KIND: AGREE when a
  * value read there normalises to VALUE; DISAGREE when a value read there

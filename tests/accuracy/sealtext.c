@@ -1,11 +1,13 @@
 /* sealtext.c - measures how often evidcheck reads the organisation on a
  * red seal's ring (ocr_seal_read): every [doc PATH] of seals.ini (a
  * fixture recipe whose documents also name the organisations on their
- * seals, rings = A;B, and a variant label) is read as evidcheck reads a
- * scanned page - render, find the seals, OCR the page to know which way
- * up it is, read each ring - and each reading is compared with the names
- * drawn. Fails when the share read exactly or within one character is
- * below its floor, or when more rings than allowed give a wrong name. */
+ * seals, rings = A;B, and a variant label) is read as evidcheck reads it:
+ * a scanned page - render, find the seals, OCR the page to know which way
+ * up it is, read each ring - or a page with a trusted text layer - find
+ * the seals on a coarse drawing, draw each alone finer, read its ring -
+ * and each reading is compared with the names drawn. Fails when the share read
+ * exactly or within one character is below its floor, or when more rings than
+ * allowed give a wrong name. */
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +35,7 @@
 #define MAX_NAME_LEN 64
 /* Seals of text-layer pages are drawn alone at this resolution, as
  * scan/ocrpool.c draws them (SCAN_SEAL_READ_DPI). */
-#define LAYER_READ_DPI 300
+#define LAYER_READ_DPI 200
 
 typedef struct {
 	char *path;    /* relative to DIR */
@@ -41,7 +43,8 @@ typedef struct {
 	char **rings;  /* the names drawn on its seals */
 	/* Filled by a worker. */
 	int seals, exact, near, wrong, unread;
-	double seal_seconds; /* in ocr_seal_read only */
+	double seal_seconds; /* in ocr_seal_read (and drawing a text-layer
+				page's seals) only */
 	char *readings;	     /* what each seal gave, for the log */
 	char *error;
 } Doc;
@@ -126,8 +129,8 @@ static gboolean
 read_layer_page(Doc *d, OcrEngine *engine, const IngestFile *file, int page,
 		GString *log, GError **error)
 {
-	IngestImage *image = ingest_page_render_at(file, page, INGEST_SEAL_DPI,
-						   error);
+	IngestImage *image =
+	    ingest_page_render_at(file, page, INGEST_SEAL_DPI, error);
 	GArray *seals = core_boxes_new(), *found = core_boxes_new();
 	GPtrArray *crops = NULL;
 	gint64 t0 = g_get_monotonic_time();
@@ -142,9 +145,9 @@ read_layer_page(Doc *d, OcrEngine *engine, const IngestFile *file, int page,
 	crops = ingest_page_render_seals(file, page, seals, LAYER_READ_DPI,
 					 found, error);
 	for (guint i = 0; crops != NULL && i < crops->len; i++) {
-		char *name = ocr_seal_read(engine, crops->pdata[i],
-					   &g_array_index(found, CoreBox, i),
-					   0, NULL);
+		char *name =
+		    ocr_seal_read(engine, crops->pdata[i],
+				  &g_array_index(found, CoreBox, i), 0, NULL);
 
 		score(d, name, log);
 		g_free(name);

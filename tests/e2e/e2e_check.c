@@ -2,7 +2,8 @@
  * compare its JSON report with the case's expected.json: the verdict and
  * exit status, the findings a reviewer must see (and no others), checklist
  * statuses, document types and, where named, their fields, notes, the
- * second reading of their text-layer fields ("verified") and words the
+ * second reading of their text-layer fields ("verified"), the
+ * organisations read from seal rings ("seal_orgs") and words the
  * findings' messages must hold. Optionally scans twice to check caching.
  * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR */
 #include <stdio.h>
@@ -408,6 +409,61 @@ check_notes(JsonObject *report, JsonObject *exp, const char *run)
 	g_list_free(files);
 }
 
+/* Whether SEALS ([x, y, w, h(, org)] per seal) has one naming ORG. */
+static gboolean
+seal_named(JsonArray *seals, const char *org)
+{
+	gboolean found = FALSE;
+
+	for (guint i = 0; seals != NULL && i < json_array_get_length(seals);
+	     i++) {
+		JsonArray *seal = json_array_get_array_element(seals, i);
+
+		found |=
+		    json_array_get_length(seal) > 4 &&
+		    g_strcmp0(json_array_get_string_element(seal, 4), org) == 0;
+	}
+	return found;
+}
+
+/* "seal_orgs": {"file#page": ["organisation", ...]}: each organisation
+ * is read from the ring of one of the page's seals (others may be
+ * unread). */
+static void
+check_seal_orgs(JsonObject *report, JsonObject *exp, const char *run)
+{
+	JsonArray *pages = json_object_get_array_member(report, "pages");
+	JsonObject *want;
+	GList *keys;
+
+	if (!json_object_has_member(exp, "seal_orgs"))
+		return;
+	want = json_object_get_object_member(exp, "seal_orgs");
+	keys = json_object_get_members(want);
+	for (GList *k = keys; k != NULL; k = k->next) {
+		JsonArray *orgs = json_object_get_array_member(want, k->data);
+		JsonArray *seals = NULL;
+
+		for (guint i = 0; i < json_array_get_length(pages); i++) {
+			JsonObject *p = json_array_get_object_element(pages, i);
+
+			if (g_strcmp0(str_member(p, "page"), k->data) == 0 &&
+			    json_object_has_member(p, "seals"))
+				seals =
+				    json_object_get_array_member(p, "seals");
+		}
+		for (guint i = 0; i < json_array_get_length(orgs); i++) {
+			const char *org =
+			    json_array_get_string_element(orgs, i);
+
+			if (!seal_named(seals, org))
+				fail("%s run: no seal of %s names %s", run,
+				     (char *)k->data, org);
+		}
+	}
+	g_list_free(keys);
+}
+
 /* "summary": {"pages_ocr": 0, ...}: exact counts. */
 static void
 check_summary(JsonObject *report, JsonObject *want, const char *run)
@@ -445,6 +501,7 @@ check_report(JsonObject *report, int status, JsonObject *exp)
 	check_fields(report, exp, "first");
 	check_notes(report, exp, "first");
 	check_verified(report, exp, "first");
+	check_seal_orgs(report, exp, "first");
 	if (json_object_has_member(exp, "summary"))
 		check_summary(report,
 			      json_object_get_object_member(exp, "summary"),
@@ -527,6 +584,8 @@ main(int argc, char **argv)
 				    "second");
 			check_verified(json_node_get_object(report), exp,
 				       "second");
+			check_seal_orgs(json_node_get_object(report), exp,
+					"second");
 		}
 	}
 	if (report != NULL)

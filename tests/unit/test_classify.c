@@ -1602,9 +1602,10 @@ test_group_rules(void)
 }
 
 static void
-collect_ref(CorePage *page, gpointer data)
+collect_ref(CorePage *page, const char *type, gpointer data)
 {
-	g_ptr_array_add(data, core_ref(page->file, page->page));
+	g_ptr_array_add(
+	    data, g_strdup_printf("%s#%d:%s", page->file, page->page, type));
 }
 
 /* Which pages get a seal search: every page of a document of a sealed
@@ -1625,6 +1626,10 @@ test_pages_sealed(void)
 	g_assert_true(classify_type_is_sealed(rules, "invoice"));
 	g_assert_false(classify_type_is_sealed(rules, "photo"));
 	g_assert_false(classify_type_is_sealed(rules, "other"));
+	/* Whose seal it is matters on a contract, not on an invoice (its
+	 * seller is printed on it). */
+	g_assert_true(classify_type_names_seals(rules, "contract"));
+	g_assert_false(classify_type_names_seals(rules, "invoice"));
 	for (gsize i = 0; i < G_N_ELEMENTS(spec); i++)
 		g_ptr_array_add(pages, typed_page("a.pdf", atoi(spec[i][0]),
 						  spec[i][1], 0.7,
@@ -1632,8 +1637,11 @@ test_pages_sealed(void)
 	classify_pages_sealed(rules, pages, collect_ref, refs);
 	g_ptr_array_add(refs, NULL);
 	got = g_strjoinv(" ", (char **)refs->pdata);
-	/* Page 4 is other after a photo: a document of its own, unsealed. */
-	g_assert_cmpstr(got, ==, "a.pdf#1 a.pdf#2 a.pdf#5 a.pdf#6");
+	/* Page 4 is other after a photo: a document of its own, unsealed.
+	 * Page 2 is the contract's, whose type it is given. */
+	g_assert_cmpstr(got, ==,
+			"a.pdf#1:contract a.pdf#2:contract a.pdf#5:invoice "
+			"a.pdf#6:invoice");
 	g_free(got);
 	g_ptr_array_unref(refs);
 	g_ptr_array_unref(pages);

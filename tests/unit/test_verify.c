@@ -183,6 +183,23 @@ rules_path(void)
 	return g_build_filename(EVIDCHECK_RULES_DIR, "2026", "types.ini", NULL);
 }
 
+/* What the Latin reader reads first: figures, dates and codes written
+ * without Han characters; never names or 大写 amounts. */
+static void
+test_latin(void)
+{
+	g_assert_true(scan_verify_latin("amount", "¥60,000.00"));
+	g_assert_true(scan_verify_latin("amount", "￥60000.00"));
+	g_assert_true(scan_verify_latin("digits", "26452000000033336666"));
+	g_assert_true(scan_verify_latin("date", "2026-01-18"));
+	g_assert_false(scan_verify_latin("date", "2026 年 01 月 15 日"));
+	g_assert_false(scan_verify_latin("amount", "60000.00元"));
+	g_assert_false(scan_verify_latin("capital", "ABC"));
+	g_assert_false(scan_verify_latin("text", "Acme Ltd"));
+	g_assert_false(scan_verify_latin("amount", NULL));
+	g_assert_false(scan_verify_latin(NULL, "1"));
+}
+
 static void
 test_rules_key(void)
 {
@@ -347,15 +364,20 @@ test_region_reads(void)
 	/* (60 + 6) x (14 + 6) pt at 300 dpi, give or take rounding. */
 	g_assert_cmpint(ABS(image->width - 275), <=, 1);
 	g_assert_cmpint(ABS(image->height - 83), <=, 1);
-	reader = ocr_line_reader_new(NULL, &error);
-	g_assert_no_error(error);
-	text = ocr_line_reader_read(reader, image, &conf, &error);
-	g_assert_no_error(error);
-	g_assert_cmpint(
-	    scan_verify_compare("amount", "60000.00", text, conf, NULL), ==,
-	    SCAN_VERIFY_AGREE);
-	g_free(text);
-	ocr_line_reader_free(reader);
+	/* Both readers read it: Chinese with English, and English alone,
+	 * which reads what is written without Han characters first. */
+	for (guint i = 0; i < 2; i++) {
+		reader = ocr_line_reader_new(
+		    NULL, i == 0 ? NULL : OCR_LINE_LANGS_LATIN, &error);
+		g_assert_no_error(error);
+		text = ocr_line_reader_read(reader, image, &conf, &error);
+		g_assert_no_error(error);
+		g_assert_cmpint(
+		    scan_verify_compare("amount", "60000.00", text, conf, NULL),
+		    ==, SCAN_VERIFY_AGREE);
+		g_free(text);
+		ocr_line_reader_free(reader);
+	}
 	g_ptr_array_unref(images);
 	/* An empty box cannot be drawn; a page that is not there neither. */
 	box.w = 0;
@@ -384,6 +406,7 @@ main(int argc, char **argv)
 	g_test_add_func("/verify/locate", test_locate);
 	g_test_add_func("/verify/compare", test_compare);
 	g_test_add_func("/verify/judge", test_judge);
+	g_test_add_func("/verify/latin", test_latin);
 	g_test_add_func("/verify/rules-key", test_rules_key);
 	g_test_add_func("/verify/rules-key-errors", test_rules_key_errors);
 	g_test_add_func("/verify/store", test_store_roundtrip);
