@@ -178,13 +178,37 @@ cleanup:
 	return engine;
 }
 
+static TessBaseAPI *line_api(OcrEngine *engine);
+
+OcrEngine *
+ocr_engine_new_rings(const char *datapath, GError **error)
+{
+	OcrEngine *engine = g_new0(OcrEngine, 1);
+
+	engine->langs = g_strdup("chi_sim");
+	engine->datapath = g_strdup(datapath);
+	engine->key = ocr_settings_key(engine->langs);
+	engine->cjk = TRUE;
+	if (line_api(engine) == NULL) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_OCR,
+			    "Tesseract could not start with chi_sim from %s; "
+			    "install tesseract-ocr-chi-sim",
+			    datapath != NULL ? datapath : "its default folder");
+		ocr_engine_free(engine);
+		return NULL;
+	}
+	return engine;
+}
+
 void
 ocr_engine_free(OcrEngine *engine)
 {
 	if (engine == NULL)
 		return;
-	TessBaseAPIEnd(engine->api);
-	TessBaseAPIDelete(engine->api);
+	if (engine->api != NULL) {
+		TessBaseAPIEnd(engine->api);
+		TessBaseAPIDelete(engine->api);
+	}
 	if (engine->osd != NULL) {
 		TessBaseAPIEnd(engine->osd);
 		TessBaseAPIDelete(engine->osd);
@@ -750,8 +774,6 @@ script_count(const char *text)
 	return s;
 }
 
-static TessBaseAPI *line_api(OcrEngine *engine);
-
 /* Read LINE, an 8-bit grey Pix of one line, with API (PSM 7). Returns
  * Tesseract's text (new, possibly ""), or NULL when it failed, and leaves
  * API cleared; what else is wanted of the reading is asked by TAKE. */
@@ -1084,6 +1106,11 @@ ocr_page_read(OcrEngine *engine, const IngestImage *image, GError **error)
 	OcrResult *result = NULL;
 	Page page = {engine, NULL, 0, 0, 0, NULL, 0};
 
+	if (engine->api == NULL) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_OCR,
+			    "this Tesseract engine reads seal rings only");
+		return NULL;
+	}
 	if (!ocr_image_check(image, error))
 		return NULL;
 	page.grey = ocr_image_grey(image);

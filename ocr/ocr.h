@@ -26,6 +26,12 @@ OcrEngine *ocr_engine_new(const char *langs, const char *datapath,
 			  GError **error);
 void ocr_engine_free(OcrEngine *engine);
 
+/* An engine for ocr_seal_read only: Chinese single lines, without the page
+ * languages and orientation data a page needs (it starts in about half
+ * the time). ocr_page_read refuses it. Returns a new engine the caller
+ * owns, or NULL with ERROR when chi_sim cannot be loaded. */
+OcrEngine *ocr_engine_new_rings(const char *datapath, GError **error);
+
 /* A string naming everything that changes OCR output (Tesseract version,
  * languages, page segmentation mode, preprocessing). Stored with cached
  * text so a change of engine or settings re-reads pages. Borrowed. */

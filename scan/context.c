@@ -93,6 +93,7 @@ scan_context_new(const ScanOptions *options, GError **error)
 
 	g_mutex_init(&ctx->lock);
 	ctx->idle_engines = g_async_queue_new();
+	ctx->idle_rings = g_async_queue_new();
 	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++)
 		ctx->idle_lines[k] = g_async_queue_new();
 	ctx->jobs =
@@ -120,6 +121,9 @@ scan_context_free(ScanContext *ctx)
 	while ((engine = g_async_queue_try_pop(ctx->idle_engines)) != NULL)
 		ocr_engine_free(engine);
 	g_async_queue_unref(ctx->idle_engines);
+	while ((engine = g_async_queue_try_pop(ctx->idle_rings)) != NULL)
+		ocr_engine_free(engine);
+	g_async_queue_unref(ctx->idle_rings);
 	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++) {
 		while ((line = g_async_queue_try_pop(ctx->idle_lines[k])) !=
 		       NULL)

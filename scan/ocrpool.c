@@ -15,28 +15,52 @@ struct ScanRun {
 	guint pending;	       /* pushed, not yet waited for */
 };
 
+/* An engine for this worker from IDLE: an idle one, or a new one (from
+ * START) while fewer than LIMIT were started (*STARTED counts them), else
+ * the next to come back. */
 static OcrEngine *
-engine_take(ScanContext *ctx, GError **error)
+engine_take_from(ScanContext *ctx, GAsyncQueue *idle, int *started, int limit,
+		 OcrEngine *(*start)(ScanContext *ctx, GError **error),
+		 GError **error)
 {
-	OcrEngine *engine = g_async_queue_try_pop(ctx->idle_engines);
+	OcrEngine *engine = g_async_queue_try_pop(idle);
 	gboolean may_start;
 
 	if (engine != NULL)
 		return engine;
 	g_mutex_lock(&ctx->lock);
-	may_start = ctx->n_engines < ctx->jobs;
+	may_start = *started < limit;
 	if (may_start)
-		ctx->n_engines++;
+		(*started)++;
 	g_mutex_unlock(&ctx->lock);
 	if (!may_start)
-		return g_async_queue_pop(ctx->idle_engines);
-	engine = ocr_engine_new(NULL, ctx->tessdata, error);
+		return g_async_queue_pop(idle);
+	engine = start(ctx, error);
 	if (engine == NULL) {
 		g_mutex_lock(&ctx->lock);
-		ctx->n_engines--;
+		(*started)--;
 		g_mutex_unlock(&ctx->lock);
 	}
 	return engine;
+}
+
+static OcrEngine *
+start_page_engine(ScanContext *ctx, GError **error)
+{
+	return ocr_engine_new(NULL, ctx->tessdata, error);
+}
+
+static OcrEngine *
+start_ring_engine(ScanContext *ctx, GError **error)
+{
+	return ocr_engine_new_rings(ctx->tessdata, error);
+}
+
+static OcrEngine *
+engine_take(ScanContext *ctx, GError **error)
+{
+	return engine_take_from(ctx, ctx->idle_engines, &ctx->n_engines,
+				ctx->jobs, start_page_engine, error);
 }
 
 static void
@@ -136,7 +160,7 @@ seal_page(int page, const IngestImage *image, const GError *error,
 
 /* The organisations on the seals TASK found on a text-layer page, each
  * seal drawn alone at SCAN_SEAL_READ_DPI (the page was drawn too coarse
- * for its ring). The page engine is taken into *ENGINE for the first
+ * for its ring). A ring engine is taken into *ENGINE for the first
  * sealed page only; when it cannot start the rings stay unread, as a
  * text-layer claim needs no Tesseract. */
 static void
@@ -151,7 +175,9 @@ read_layer_seal_orgs(ScanContext *ctx, ScanTask *task, OcrEngine **engine,
 	    *no_engine || task->file->kind != INGEST_KIND_PDF)
 		return;
 	if (*engine == NULL)
-		*engine = engine_take(ctx, &error);
+		*engine = engine_take_from(ctx, ctx->idle_rings, &ctx->n_rings,
+					   SCAN_RING_ENGINES, start_ring_engine,
+					   &error);
 	if (*engine == NULL) {
 		g_debug("seal rings of %s not read: %s", task->file->path,
 			error->message);
@@ -199,7 +225,7 @@ run_seals(ScanContext *ctx, ScanTask *head)
 		for (ScanTask *t = head; t != NULL; t = t->batch_next)
 			read_layer_seal_orgs(ctx, t, &engine, &no_engine);
 		if (engine != NULL)
-			g_async_queue_push(ctx->idle_engines, engine);
+			g_async_queue_push(ctx->idle_rings, engine);
 		return;
 	}
 	for (ScanTask *t = head; t != NULL; t = t->batch_next)

@@ -44,8 +44,12 @@ struct ScanContext {
 	char *engine_key; /* what OCR'd text is cached under */
 	int jobs;
 	GAsyncQueue *idle_engines; /* OcrEngine* not in use */
-	GMutex lock;		   /* guards n_engines and n_lines */
+	GMutex lock;		   /* guards n_engines, n_rings and n_lines */
 	int n_engines;
+	/* Seal-ring-only engines (ocr_engine_new_rings) not in use, for the
+	 * seals of text-layer pages, and how many were started. */
+	GAsyncQueue *idle_rings;
+	int n_rings;
 	/* OcrLineReader* not in use, and how many were started, per
 	 * ScanLineKind. */
 	GAsyncQueue *idle_lines[2];
@@ -120,6 +124,12 @@ typedef struct ScanTask {
 	GPtrArray *needles;
 	double cost; /* OCR: a guess of its time, to start the longest first */
 } ScanTask;
+
+/* Ring engines started for the seals of text-layer pages: a claim's few
+ * sealed text-layer pages are read on one (a start costs about 0.3 s of
+ * CPU, a seal 50-300 ms), and a worker that finds it busy waits rather
+ * than start its own. */
+#define SCAN_RING_ENGINES 1
 
 /* Pages in one seal batch: long enough to share a parse, short enough
  * that a long PDF still spreads over every worker. */
