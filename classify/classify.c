@@ -335,3 +335,54 @@ classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
 	}
 	g_hash_table_unref(known);
 }
+
+/* The document of DOCS holding page PAGE of FILE, or NULL. */
+static CoreDocument *
+document_of(GPtrArray *docs, const char *file, int page)
+{
+	for (guint d = 0; d < docs->len; d++) {
+		CoreDocument *doc = g_ptr_array_index(docs, d);
+
+		if (strcmp(doc->file, file) != 0)
+			continue;
+		for (guint k = 0; k < doc->pages->len; k++)
+			if (g_array_index(doc->pages, int, k) == page)
+				return doc;
+	}
+	return NULL;
+}
+
+static void
+match_seals(GHashTable *known, GPtrArray *docs, CorePage *page)
+{
+	for (guint i = 0; i < page->seal_orgs->len; i++) {
+		char *read = page->seal_orgs->pdata[i];
+		const char *name =
+		    read != NULL ? unique_known(known, read) : NULL;
+		CoreDocument *doc;
+
+		if (name == NULL)
+			continue;
+		doc = document_of(docs, page->file, page->page);
+		if (doc != NULL)
+			g_ptr_array_add(
+			    doc->notes,
+			    g_strdup_printf("第%d页印章环文 OCR 读作"
+					    "「%s」，按申报材料中的"
+					    "名称「%s」校正",
+					    page->page, read, name));
+		page->seal_orgs->pdata[i] = g_strdup(name);
+		g_free(read);
+	}
+}
+
+void
+classify_pages_match_seal_names(const ClassifyRules *rules, GPtrArray *docs,
+				GPtrArray *pages, const CoreClaim *claim)
+{
+	GHashTable *known = known_names(rules, docs, claim);
+
+	for (guint p = 0; p < pages->len && g_hash_table_size(known) > 0; p++)
+		match_seals(known, docs, g_ptr_array_index(pages, p));
+	g_hash_table_unref(known);
+}

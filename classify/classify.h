@@ -113,6 +113,14 @@ void classify_documents_update_codes(const ClassifyRules *rules,
 void classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
 				    const CoreClaim *claim);
 
+/* The same for the organisations read from seal rings (CorePage.seal_orgs
+ * of PAGES, always an OCR reading): each near exactly one known name
+ * becomes that name, with a note on the document of DOCS holding the
+ * page. */
+void classify_pages_match_seal_names(const ClassifyRules *rules,
+				     GPtrArray *docs, GPtrArray *pages,
+				     const CoreClaim *claim);
+
 /* Extract the fields the rules define for DOC->type from TEXT (normalised)
  * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). A 大写
  * amount disagreeing with its 小写 twin drops the twin and sets

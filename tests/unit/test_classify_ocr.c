@@ -549,6 +549,38 @@ test_match_names(void)
 
 /* Names printed on text layers are known too, without a claim.json; two
  * known names near the reading are a guess, and no guess is made. */
+/* A seal ring is read by OCR too: one character off the provider's name,
+ * it names the provider (noted on the document); a regulator's seal, near
+ * no party, stays as read. */
+static void
+test_match_seal_names(void)
+{
+	GPtrArray *docs = core_ptr_array_new(core_document_free);
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	CoreClaim *claim = claim_of(ENTERPRISE, PROVIDER);
+	CoreDocument *doc =
+	    named("midterm_report", CORE_TEXT_PDF, "date", "2026-01-10");
+	CorePage *page = core_page_new("f.jpg", 1);
+	static const CoreBox boxes[2] = {{0.1, 0.7, 0.2, 0.2},
+					 {0.6, 0.7, 0.2, 0.2}};
+
+	core_page_set_seals(page, boxes, 2);
+	page->seal_orgs->pdata[0] = g_strdup("南宁智联去科技有限公司");
+	page->seal_orgs->pdata[1] = g_strdup("广西壮族自治区市场监督管理局");
+	g_ptr_array_add(docs, doc);
+	g_ptr_array_add(pages, page);
+	classify_pages_match_seal_names(rules, docs, pages, claim);
+	g_assert_cmpstr(page->seal_orgs->pdata[0], ==, PROVIDER);
+	g_assert_cmpstr(page->seal_orgs->pdata[1], ==,
+			"广西壮族自治区市场监督管理局");
+	g_assert_cmpuint(doc->notes->len, ==, 1);
+	g_assert_nonnull(
+	    strstr(g_ptr_array_index(doc->notes, 0), "南宁智联去科技有限公司"));
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	core_claim_free(claim);
+}
+
 static void
 test_match_names_from_text_layers(void)
 {
@@ -665,6 +697,8 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/ocr/bracket-dates", test_bracket_dates);
 	g_test_add_func("/classify/ocr/receipt-columns", test_receipt_columns);
 	g_test_add_func("/classify/ocr/match-names", test_match_names);
+	g_test_add_func("/classify/ocr/match-seal-names",
+			test_match_seal_names);
 	g_test_add_func("/classify/ocr/match-names-text-layers",
 			test_match_names_from_text_layers);
 	g_test_add_func("/classify/ocr/rules", test_rules_untitled_and_names);
