@@ -1626,9 +1626,9 @@ test_pages_sealed(void)
 	g_assert_true(classify_type_is_sealed(rules, "invoice"));
 	g_assert_false(classify_type_is_sealed(rules, "photo"));
 	g_assert_false(classify_type_is_sealed(rules, "other"));
-	/* Whose seal it is matters on a contract, not on an invoice (its
-	 * seller is printed on it). */
-	g_assert_true(classify_type_names_seals(rules, "contract"));
+	/* Whose seal it is is checked on an acceptance form, not on an
+	 * invoice (its seller is printed on it). */
+	g_assert_true(classify_type_names_seals(rules, "acceptance_form"));
 	g_assert_false(classify_type_names_seals(rules, "invoice"));
 	for (gsize i = 0; i < G_N_ELEMENTS(spec); i++)
 		g_ptr_array_add(pages, typed_page("a.pdf", atoi(spec[i][0]),
