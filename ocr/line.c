@@ -66,23 +66,6 @@ ocr_line_reader_free(OcrLineReader *reader)
 	g_free(reader);
 }
 
-/* A figure with one doubtful digit is a doubtful figure. */
-static double
-least_symbol_confidence(TessBaseAPI *api)
-{
-	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	double least = 100;
-
-	if (it == NULL)
-		return 0;
-	do {
-		least =
-		    MIN(least, TessResultIteratorConfidence(it, RIL_SYMBOL));
-	} while (TessResultIteratorNext(it, RIL_SYMBOL));
-	TessResultIteratorDelete(it);
-	return CLAMP(least, 0, 100) / 100.0;
-}
-
 static char *
 recognize(TessBaseAPI *api, PIX *grey, int dpi, double *confidence)
 {
@@ -96,7 +79,7 @@ recognize(TessBaseAPI *api, PIX *grey, int dpi, double *confidence)
 		text = g_strstrip(g_strdup(raw != NULL ? raw : ""));
 		TessDeleteText(raw);
 		*confidence =
-		    *text != '\0' ? least_symbol_confidence(api) : 0.0;
+		    *text != '\0' ? ocr_least_symbol_confidence(api) : 0.0;
 	}
 	TessBaseAPIClear(api);
 	return text;

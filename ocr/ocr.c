@@ -1164,10 +1164,8 @@ line_api(OcrEngine *engine)
 	return api;
 }
 
-/* The confidence 0..1 of the least sure character just recognised by
- * API: a name with one doubtful character is a doubtful name. */
-static double
-least_symbol_confidence(TessBaseAPI *api)
+double
+ocr_least_symbol_confidence(TessBaseAPI *api)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	double least = 100;
@@ -1188,8 +1186,8 @@ char *
 ocr_engine_read_line(OcrEngine *engine, PIX *line, int dpi, double *confidence)
 {
 	TessBaseAPI *api = line_api(engine);
-	char *text =
-	    line_recognize(api, line, dpi, least_symbol_confidence, confidence);
+	char *text = line_recognize(api, line, dpi, ocr_least_symbol_confidence,
+				    confidence);
 
 	if (api == engine->api)
 		TessBaseAPISetPageSegMode(api, PSM_AUTO);

@@ -5,6 +5,7 @@
 #define EVIDCHECK_OCR_INT_H
 
 #include <allheaders.h>
+#include <tesseract/capi.h>
 
 #include "ocr/ocr.h"
 
@@ -58,5 +59,9 @@ gboolean ocr_image_check(const IngestImage *image, GError **error);
  * Tesseract failed. */
 char *ocr_engine_read_line(OcrEngine *engine, PIX *line, int dpi,
 			   double *confidence);
+
+/* The confidence 0..1 of the least sure character API just recognised: a
+ * name or a figure with one doubtful character is a doubtful one. */
+double ocr_least_symbol_confidence(TessBaseAPI *api);
 
 #endif
