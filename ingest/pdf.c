@@ -246,6 +246,22 @@ surface_to_image(cairo_surface_t *surface, int dpi, GError **error)
 	return image;
 }
 
+/* Page PAGE (from 1) of DOC, FILE's, or NULL with ERROR set. */
+static PopplerPage *
+open_page(PopplerDocument *doc, const IngestFile *file, int page,
+	  GError **error)
+{
+	PopplerPage *pp = NULL;
+
+	if (page <= poppler_document_get_n_pages(doc))
+		pp = poppler_document_get_page(doc, page - 1);
+	if (pp == NULL)
+		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
+			    "cannot read '%s': page %d cannot be opened",
+			    file->path, page);
+	return pp;
+}
+
 /* Draw PAGE on a white canvas of W x H at DPI, the canvas's top-left
  * corner at (OX, OY) points of the page. White first: a PDF page is
  * transparent where nothing is painted, and OCR wants paper. */
@@ -293,13 +309,9 @@ render_one(const IngestFile *file, PopplerDocument *doc, int page, int want,
 	double w_pt = 0, h_pt = 0;
 	int dpi, w, h;
 
-	if (page > poppler_document_get_n_pages(doc) ||
-	    (pp = poppler_document_get_page(doc, page - 1)) == NULL) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
-			    "cannot read '%s': page %d cannot be opened",
-			    file->path, page);
+	pp = open_page(doc, file, page, error);
+	if (pp == NULL)
 		goto cleanup;
-	}
 	/* The size poppler reports already has the page's /Rotate applied,
 	 * as does poppler_page_render. */
 	poppler_page_get_size(pp, &w_pt, &h_pt);
@@ -391,13 +403,9 @@ ingest_pdf_render_regions(const IngestFile *file, GBytes *bytes, int page,
 
 	if (doc == NULL)
 		goto cleanup;
-	if (page > poppler_document_get_n_pages(doc) ||
-	    (pp = poppler_document_get_page(doc, page - 1)) == NULL) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_FORMAT,
-			    "cannot read '%s': page %d cannot be opened",
-			    file->path, page);
+	pp = open_page(doc, file, page, error);
+	if (pp == NULL)
 		goto cleanup;
-	}
 	/* The same frame as the layer's word boxes: /Rotate applied. */
 	poppler_page_get_size(pp, &w_pt, &h_pt);
 	images = core_ptr_array_new(ingest_image_free);
