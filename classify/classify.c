@@ -317,25 +317,6 @@ match_document(const ClassifyRules *rules, GHashTable *known, CoreDocument *doc)
 	}
 }
 
-/* A text layer prints a name as it was typed; a photo's OCR rarely reads
- * one exactly. Only OCR'd documents are touched, only by a small distance
- * and only towards a unique candidate, and the reading stays in a note. */
-void
-classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
-			       const CoreClaim *claim)
-{
-	GHashTable *known = known_names(rules, docs, claim);
-
-	for (guint d = 0; d < docs->len; d++) {
-		CoreDocument *doc = g_ptr_array_index(docs, d);
-
-		if (doc->source == CORE_TEXT_OCR &&
-		    g_hash_table_size(known) > 0)
-			match_document(rules, known, doc);
-	}
-	g_hash_table_unref(known);
-}
-
 /* The document of DOCS holding page PAGE of FILE, or NULL. */
 static CoreDocument *
 document_of(GPtrArray *docs, const char *file, int page)
@@ -376,13 +357,24 @@ match_seals(GHashTable *known, GPtrArray *docs, CorePage *page)
 	}
 }
 
+/* A text layer prints a name as it was typed; a photo's OCR rarely reads
+ * one exactly. Only OCR'd readings are touched, only by a small distance
+ * and only towards a unique candidate, and the reading stays in a note. */
 void
-classify_pages_match_seal_names(const ClassifyRules *rules, GPtrArray *docs,
-				GPtrArray *pages, const CoreClaim *claim)
+classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
+			       GPtrArray *pages, const CoreClaim *claim)
 {
 	GHashTable *known = known_names(rules, docs, claim);
 
-	for (guint p = 0; p < pages->len && g_hash_table_size(known) > 0; p++)
+	for (guint d = 0; d < docs->len && g_hash_table_size(known) > 0; d++) {
+		CoreDocument *doc = g_ptr_array_index(docs, d);
+
+		if (doc->source == CORE_TEXT_OCR)
+			match_document(rules, known, doc);
+	}
+	for (guint p = 0;
+	     pages != NULL && p < pages->len && g_hash_table_size(known) > 0;
+	     p++)
 		match_seals(known, docs, g_ptr_array_index(pages, p));
 	g_hash_table_unref(known);
 }

@@ -106,20 +106,15 @@ void classify_documents_update_codes(const ClassifyRules *rules,
  * distance (at most one character in six of the known name, at least one,
  * compared after classify_normalize_name; both names six characters or
  * more) of exactly one known name, is replaced by that name, and a note in
- * doc->notes keeps what OCR read. The known names are CLAIM's enterprise
- * and provider names (CLAIM may be NULL) and the values of those fields on
- * the text-layer documents of DOCS. Two candidates, or none near enough,
- * leave the value as read. Call once the documents are final. */
+ * doc->notes keeps what OCR read. So are the organisations read from the
+ * seal rings of PAGES (CorePage.seal_orgs, always an OCR reading; PAGES
+ * may be NULL), with the note on the document holding the page. The known
+ * names are CLAIM's enterprise and provider names (CLAIM may be NULL) and
+ * the values of those fields on the text-layer documents of DOCS. Two
+ * candidates, or none near enough, leave the value as read. Call once the
+ * documents are final. */
 void classify_documents_match_names(const ClassifyRules *rules, GPtrArray *docs,
-				    const CoreClaim *claim);
-
-/* The same for the organisations read from seal rings (CorePage.seal_orgs
- * of PAGES, always an OCR reading): each near exactly one known name
- * becomes that name, with a note on the document of DOCS holding the
- * page. */
-void classify_pages_match_seal_names(const ClassifyRules *rules,
-				     GPtrArray *docs, GPtrArray *pages,
-				     const CoreClaim *claim);
+				    GPtrArray *pages, const CoreClaim *claim);
 
 /* Extract the fields the rules define for DOC->type from TEXT (normalised)
  * into DOC (dates as YYYY-MM-DD, amounts as decimal strings). A 大写

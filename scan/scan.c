@@ -472,9 +472,8 @@ check(Scan *s)
 
 	r->documents = classify_documents(s->ctx->rules, r->pages);
 	search_seals(s, r->documents);
-	classify_documents_match_names(s->ctx->rules, r->documents, r->claim);
-	classify_pages_match_seal_names(s->ctx->rules, r->documents, r->pages,
-					r->claim);
+	classify_documents_match_names(s->ctx->rules, r->documents, r->pages,
+				       r->claim);
 	g_array_sort(s->unreadable, by_place);
 	for (guint i = 0; i < s->unreadable->len; i++)
 		g_ptr_array_add(

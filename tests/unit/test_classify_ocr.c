@@ -525,11 +525,11 @@ test_match_names(void)
 	g_ptr_array_add(docs, far);
 	g_ptr_array_add(docs, exact);
 	g_ptr_array_add(docs, person);
-	classify_documents_match_names(rules, docs, claim);
+	classify_documents_match_names(rules, docs, NULL, claim);
 	/* Alone: in one claim with the photo, its spelling would be a known
 	 * name, and the photo's reading would match it exactly. */
 	g_ptr_array_add(text_layer, pdf);
-	classify_documents_match_names(rules, text_layer, claim);
+	classify_documents_match_names(rules, text_layer, NULL, claim);
 
 	assert_field(ocr, "party_a", ENTERPRISE);
 	g_assert_cmpuint(ocr->notes->len, ==, 1);
@@ -569,7 +569,7 @@ test_match_seal_names(void)
 	page->seal_orgs->pdata[1] = g_strdup("广西壮族自治区市场监督管理局");
 	g_ptr_array_add(docs, doc);
 	g_ptr_array_add(pages, page);
-	classify_pages_match_seal_names(rules, docs, pages, claim);
+	classify_documents_match_names(rules, docs, pages, claim);
 	g_assert_cmpstr(page->seal_orgs->pdata[0], ==, PROVIDER);
 	g_assert_cmpstr(page->seal_orgs->pdata[1], ==,
 			"广西壮族自治区市场监督管理局");
@@ -600,7 +600,7 @@ test_match_names_from_text_layers(void)
 		    "南宁智联云科技有限么司");
 	g_ptr_array_add(docs, ocr);
 	g_ptr_array_add(docs, tie);
-	classify_documents_match_names(rules, docs, NULL);
+	classify_documents_match_names(rules, docs, NULL, NULL);
 
 	assert_field(ocr, "grantor", "深圳市华拓软件股份有限公司");
 	assert_field(tie, "party_b", "南宁智联云科技有限么司");
