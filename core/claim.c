@@ -19,6 +19,7 @@ party_clear(CoreParty *p)
 {
 	g_free(p->name);
 	g_free(p->credit_code);
+	g_free(p->tier);
 }
 
 void
@@ -38,6 +39,7 @@ core_claim_free(CoreClaim *claim)
 	g_free(claim->contract_signed_on);
 	g_free(claim->contract_amount);
 	g_free(claim->voucher_amount);
+	g_free(claim->accepted_on);
 	g_free(claim);
 }
 
@@ -138,7 +140,8 @@ get_party(JsonObject *obj, const char *key, const char *where, CoreParty *p,
 	}
 	sub = json_node_get_object(node);
 	return get_string(sub, "name", where, &p->name, error) &&
-	       get_string(sub, "credit_code", where, &p->credit_code, error);
+	       get_string(sub, "credit_code", where, &p->credit_code, error) &&
+	       get_string(sub, "tier", where, &p->tier, error);
 }
 
 static gboolean
@@ -193,6 +196,7 @@ fill_claim(JsonObject *o, const char *where, CoreClaim *c, GError **error)
 	       get_party(o, "enterprise", where, &c->enterprise, error) &&
 	       get_party(o, "provider", where, &c->provider, error) &&
 	       get_contract(o, where, c, error) &&
+	       get_string(o, "accepted_on", where, &c->accepted_on, error) &&
 	       get_trainees(o, where, c, error);
 }
 

@@ -29,6 +29,9 @@ GQuark core_error_quark(void);
 typedef struct {
 	char *name;	   /* NULL when not declared */
 	char *credit_code; /* NULL when not declared */
+	/* The enterprise's quota tier (001 §10), e.g. "general" or "5": NULL
+	 * when not declared; checks.ini maps it to a yearly amount. */
+	char *tier;
 } CoreParty;
 
 typedef struct {
@@ -45,7 +48,8 @@ typedef struct {
 	char *contract_signed_on; /* ISO date or NULL */
 	char *contract_amount;	  /* decimal string in yuan or NULL */
 	char *voucher_amount;	  /* decimal string in yuan or NULL */
-	int trainees;		  /* -1 when not declared */
+	char *accepted_on; /* ISO date of acceptance (extension) or NULL */
+	int trainees;	   /* -1 when not declared */
 } CoreClaim;
 
 /* An empty claim: every field unset. Caller owns; free with core_claim_free. */
@@ -112,7 +116,11 @@ typedef struct {
 	/* char*: payloads of the QR codes decoded on the page, in reading
 	 * order (top to bottom). Owned. */
 	GPtrArray *codes;
-	GArray *words;	   /* CoreWord, owned; empty when not known */
+	GArray *words; /* CoreWord, owned; empty when not known */
+	/* 64-bit perceptual hash of the upright page image (a re-encoded or
+	 * re-scanned copy lands within a few bits); 0 when no image of the
+	 * page was seen (a text-layer page). */
+	guint64 phash;
 	int rotation;	   /* degrees the page was turned clockwise to read */
 	const char *layer; /* static: PDF text layer verdict ("trusted",
 			      "garbled", "scanned", "none"); NULL: image */

@@ -145,6 +145,27 @@ add_checklist(JsonBuilder *b, const ChecklistResult *cl)
 }
 
 static void
+add_checks(JsonBuilder *b, const ChecksResult *checks)
+{
+	json_builder_set_member_name(b, "checks");
+	json_builder_begin_array(b);
+	for (guint i = 0; checks != NULL && i < checks->outcomes->len; i++) {
+		const ChecksOutcome *o = g_ptr_array_index(checks->outcomes, i);
+
+		json_builder_begin_object(b);
+		add_str(b, "check", o->check);
+		add_str(b, "code", o->code);
+		add_str(b, "label", o->label);
+		add_str(b, "clause", o->clause);
+		add_str(b, "status", checks_status_name(o->status));
+		add_str(b, "note", o->note);
+		add_strings(b, "documents", o->documents);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+static void
 add_findings(JsonBuilder *b, GPtrArray *findings)
 {
 	json_builder_set_member_name(b, "findings");
@@ -300,6 +321,8 @@ add_claim(JsonBuilder *b, const CoreClaim *c)
 	add_str(b, "amount", c->contract_amount);
 	add_str(b, "voucher_amount", c->voucher_amount);
 	json_builder_end_object(b);
+	if (c->accepted_on != NULL)
+		add_str(b, "accepted_on", c->accepted_on);
 	json_builder_end_object(b);
 }
 
@@ -322,6 +345,7 @@ reports_json(const ScanResult *result, const ScanContext *ctx)
 	add_claim(b, result->claim);
 	add_documents(b, result, scan_context_rules(ctx));
 	add_checklist(b, result->checklist);
+	add_checks(b, result->checks);
 	add_findings(b, result->findings);
 	add_pages(b, result->pages);
 	add_files(b, result->files);

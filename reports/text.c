@@ -1,5 +1,6 @@
 /* text.c - the terminal summary: what a reviewer reads first. The verdict,
- * then every checklist item with a mark, then each finding with the pages
+ * then every checklist item and every applicable rule with a mark, then
+ * each finding with the pages
  * that show it, so the next step is always a file#page to open. */
 #include <string.h>
 
@@ -90,6 +91,46 @@ checklist(Out *o, const ChecklistResult *cl)
 	g_string_append(o->out, "佐证清单:\n");
 	for (guint i = 0; i < cl->items->len; i++)
 		item_line(o, g_ptr_array_index(cl->items, i));
+	g_string_append_c(o->out, '\n');
+}
+
+/* Rules that do not apply are counted, not listed: a direction-2 claim
+ * has no software to name. */
+static void
+checks(Out *o, const ChecksResult *cr)
+{
+	guint skipped = 0;
+
+	if (cr == NULL || cr->outcomes->len == 0)
+		return;
+	g_string_append(o->out, "核查规则:\n");
+	for (guint i = 0; i < cr->outcomes->len; i++) {
+		const ChecksOutcome *c = g_ptr_array_index(cr->outcomes, i);
+		const char *color = paint(o, YELLOW), *m = "?";
+
+		if (c->status == CHECKS_NOT_APPLICABLE) {
+			skipped++;
+			continue;
+		}
+		if (c->status == CHECKS_PASSED) {
+			color = paint(o, GREEN);
+			m = "✓";
+		} else if (c->status == CHECKS_FAILED) {
+			color = paint(o, RED);
+			m = "✗";
+		}
+		g_string_append_printf(o->out, "  %s%s %s%s", color, m,
+				       c->label, paint(o, RESET));
+		if (c->status != CHECKS_FAILED && c->note != NULL)
+			g_string_append_printf(o->out, "  %s(%s)%s",
+					       paint(o, DIM), c->note,
+					       paint(o, RESET));
+		g_string_append_c(o->out, '\n');
+	}
+	if (skipped > 0)
+		g_string_append_printf(o->out,
+				       "  %s另有 %u 项规则不适用于本方向%s\n",
+				       paint(o, DIM), skipped, paint(o, RESET));
 	g_string_append_c(o->out, '\n');
 }
 
@@ -245,6 +286,7 @@ reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color)
 	header(&o, result);
 	documents(&o, result, scan_context_rules(ctx));
 	checklist(&o, result->checklist);
+	checks(&o, result->checks);
 	findings(&o, result->findings);
 	footer(&o, result);
 	return g_string_free(o.out, FALSE);

@@ -66,6 +66,8 @@ load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
 	    g_build_filename(rules_dir, ctx->edition, "types.ini", NULL);
 	char *evidence =
 	    g_build_filename(rules_dir, ctx->edition, "evidence.ini", NULL);
+	char *checks =
+	    g_build_filename(rules_dir, ctx->edition, "checks.ini", NULL);
 	gboolean ok = FALSE;
 
 	ctx->rules = classify_rules_load(types, error);
@@ -74,12 +76,18 @@ load_rules(ScanContext *ctx, const char *rules_dir, GError **error)
 			     ctx->edition, error))
 		goto cleanup;
 	ctx->policy = checklist_policy_load(evidence, error);
-	ok = ctx->policy != NULL &&
-	     edition_matches(evidence, checklist_policy_edition(ctx->policy),
+	if (ctx->policy == NULL ||
+	    !edition_matches(evidence, checklist_policy_edition(ctx->policy),
+			     ctx->edition, error))
+		goto cleanup;
+	ctx->checks = checks_policy_load(checks, error);
+	ok = ctx->checks != NULL &&
+	     edition_matches(checks, checks_policy_edition(ctx->checks),
 			     ctx->edition, error);
 cleanup:
 	g_free(types);
 	g_free(evidence);
+	g_free(checks);
 	return ok;
 }
 
@@ -133,6 +141,7 @@ scan_context_free(ScanContext *ctx)
 	g_mutex_clear(&ctx->lock);
 	classify_rules_free(ctx->rules);
 	checklist_policy_free(ctx->policy);
+	checks_policy_free(ctx->checks);
 	g_free(ctx->edition);
 	g_free(ctx->tessdata);
 	g_free(ctx->engine_key);

@@ -135,6 +135,10 @@ run_ocr(ScanContext *ctx, ScanTask *task)
 	find_seals(task, image);
 	find_codes(task, image);
 	read_page(ctx, task, image);
+	/* From the image in hand, turned as OCR found the page upright: a
+	 * duplicate page is found without drawing anything again. */
+	if (task->error == NULL)
+		task->phash = ingest_image_phash(image, task->rotation);
 	ingest_image_free(image);
 }
 

@@ -317,6 +317,7 @@ take_ocr(Scan *s, ScanTask *task)
 	g_array_unref(page->words);
 	page->words = g_steal_pointer(&task->words);
 	page->rotation = task->rotation;
+	page->phash = task->phash;
 	if (s->store != NULL)
 		warn_store(store_page_save(s->store, task->file->sha256,
 					   s->ctx->engine_key, page, &error),
@@ -464,6 +465,38 @@ search_seals(Scan *s, GPtrArray *docs)
 	classify_documents_update_codes(s->ctx->rules, docs, s->result->pages);
 }
 
+/* The claim's findings are one list: each stage's join the readers'. */
+static void
+take_findings(ScanResult *r, GPtrArray *findings)
+{
+	for (guint i = 0; i < findings->len; i++)
+		g_ptr_array_add(r->findings, g_ptr_array_index(findings, i));
+	g_ptr_array_set_free_func(findings, NULL);
+	g_ptr_array_set_size(findings, 0);
+	g_ptr_array_set_free_func(findings, (GDestroyNotify)core_finding_free);
+}
+
+static void
+run_checks(Scan *s)
+{
+	ScanResult *r = s->result;
+	guint n = r->files->len;
+	StoreFileRef *refs = g_new0(StoreFileRef, n > 0 ? n : 1);
+	ChecksInput in = {r->claim_id, r->claim, r->documents, r->pages,
+			  refs,	       n,	 s->store,     NULL};
+
+	for (guint i = 0; i < n; i++) {
+		const IngestFile *f = g_ptr_array_index(r->files, i);
+
+		refs[i].path = f->path;
+		refs[i].sha256 = f->sha256;
+		refs[i].error = f->error != NULL ? f->error->message : NULL;
+	}
+	r->checks = checks_evaluate(s->ctx->checks, &in);
+	take_findings(r, r->checks->findings);
+	g_free(refs);
+}
+
 static void
 check(Scan *s)
 {
@@ -483,13 +516,9 @@ check(Scan *s)
 	scan_verify_documents(s->second, r);
 	cl = checklist_evaluate(s->ctx->policy, s->ctx->rules, r->claim,
 				r->documents);
-	/* The claim's findings are one list: checklist's join the readers'. */
-	for (guint i = 0; i < cl->findings->len; i++)
-		g_ptr_array_add(r->findings,
-				g_ptr_array_index(cl->findings, i));
-	g_ptr_array_set_free_func(cl->findings, NULL);
-	g_ptr_array_set_size(cl->findings, 0);
+	take_findings(r, cl->findings);
 	r->checklist = cl;
+	run_checks(s);
 }
 
 static void
@@ -574,6 +603,7 @@ scan_result_free(ScanResult *result)
 	if (result->documents != NULL)
 		g_ptr_array_unref(result->documents);
 	checklist_result_free(result->checklist);
+	checks_result_free(result->checks);
 	g_ptr_array_unref(result->findings);
 	if (result->verified != NULL)
 		g_hash_table_unref(result->verified);
@@ -607,7 +637,11 @@ scan_result_save(const ScanResult *result, const char *report_json,
 			  refs,
 			  n,
 			  result->documents,
-			  result->findings};
+			  result->findings,
+			  NULL,
+			  NULL};
+	StoreFacts *facts;
+	GPtrArray *keys;
 	gint64 id;
 
 	for (guint i = 0; i < n; i++) {
@@ -617,7 +651,15 @@ scan_result_save(const ScanResult *result, const char *report_json,
 		refs[i].sha256 = f->sha256;
 		refs[i].error = f->error != NULL ? f->error->message : NULL;
 	}
+	/* What later scans of other claims compare with this one, saved in
+	 * the scan's transaction. */
+	facts = store_facts_collect(result->claim, result->documents);
+	keys = store_keys_collect(result->documents, result->pages, refs, n);
+	scan.facts = facts;
+	scan.keys = keys;
 	id = store_scan_save(store, &scan, error);
+	store_facts_free(facts);
+	g_ptr_array_unref(keys);
 	g_free(refs);
 	return id;
 }

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "checklist/checklist.h"
+#include "checks/checks.h"
 #include "classify/classify.h"
 #include "core/core.h"
 #include "ingest/ingest.h"
@@ -89,6 +90,7 @@ typedef struct {
 	GPtrArray *pages;     /* CorePage*, by file then page */
 	GPtrArray *documents; /* CoreDocument* */
 	ChecklistResult *checklist;
+	ChecksResult *checks; /* the cross-document and cross-claim rules */
 	GPtrArray *findings; /* CoreFinding*: every finding of the claim */
 	/* CoreDocument* (borrowed from DOCUMENTS) -> GPtrArray of
 	 * ScanVerified*, in the rules' order (owned): the documents with key

@@ -39,6 +39,7 @@
 struct ScanContext {
 	ClassifyRules *rules;
 	ChecklistPolicy *policy;
+	ChecksPolicy *checks; /* checks.ini */
 	char *edition;
 	char *tessdata;
 	char *engine_key; /* what OCR'd text is cached under */
@@ -113,6 +114,7 @@ typedef struct ScanTask {
 	 * (its document's type has "seal_names"). */
 	gboolean read_rings;
 	int rotation;
+	guint64 phash;	/* OCR: the upright page image's (CorePage.phash) */
 	GError *error;	/* this page could not be read */
 	gboolean fatal; /* OCR could not start: the whole scan fails */
 	/* Seal tasks of consecutive pages of one file run as one batch, so

@@ -196,6 +196,9 @@ fill_page(sqlite3_stmt *st, CorePage *page)
 	seals_from_json(page, (const char *)sqlite3_column_text(st, 4));
 	page->rotation = sqlite3_column_int(st, 5);
 	codes_from_json(page->codes, (const char *)sqlite3_column_text(st, 6));
+	/* SQLite integers are signed; the hash's bits go through as they
+	 * are. */
+	page->phash = (guint64)sqlite3_column_int64(st, 7);
 }
 
 gboolean
@@ -205,7 +208,8 @@ store_page_lookup(Store *store, const char *sha256, const char *engine,
 	sqlite3_stmt *st = store_prepare(
 	    store,
 	    "SELECT source, text, confidence, words_json, seals_json, "
-	    "rotation, codes_json FROM page WHERE sha256 = ?1 AND page = ?2 "
+	    "rotation, codes_json, phash FROM page WHERE sha256 = ?1 AND "
+	    "page = ?2 "
 	    "AND "
 	    "engine = ?3",
 	    NULL);
@@ -231,8 +235,8 @@ store_page_save(Store *store, const char *sha256, const char *engine,
 	sqlite3_stmt *st = store_prepare(
 	    store,
 	    "INSERT OR REPLACE INTO page(sha256, page, engine, source, text, "
-	    "confidence, words_json, seals_json, rotation, codes_json) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "confidence, words_json, seals_json, rotation, codes_json, phash) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	    error);
 	char *words;
 	char *seals;
@@ -253,6 +257,7 @@ store_page_save(Store *store, const char *sha256, const char *engine,
 	store_bind_text(st, 8, seals);
 	sqlite3_bind_int(st, 9, page->rotation);
 	store_bind_text(st, 10, codes);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)page->phash);
 	g_free(words);
 	g_free(seals);
 	g_free(codes);

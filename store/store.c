@@ -10,6 +10,7 @@
 #include "store_migrations_002.h"
 #include "store_migrations_003.h"
 #include "store_migrations_004.h"
+#include "store_migrations_005.h"
 #include "store_schema.h"
 
 gboolean
@@ -51,7 +52,8 @@ user_version(Store *s)
 /* Step N takes the store from version N to N + 1; the base schema is the
  * first step, so a new file and an old one follow the same path. */
 static const char *const steps[] = {store_schema, store_migrations_002,
-				    store_migrations_003, store_migrations_004};
+				    store_migrations_003, store_migrations_004,
+				    store_migrations_005};
 
 G_STATIC_ASSERT(G_N_ELEMENTS(steps) == STORE_SCHEMA_VERSION);
 
@@ -360,7 +362,7 @@ save_scan_rows(Store *s, gint64 id, const StoreScan *scan, GError **error)
 		if (!save_finding(s, id, g_ptr_array_index(scan->findings, i),
 				  error))
 			return FALSE;
-	return TRUE;
+	return store_history_save(s, id, scan, error);
 }
 
 gint64

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 /* How long a writer waits for another process holding the store. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 
@@ -70,6 +70,9 @@ gboolean store_verify_save(Store *store, const char *sha256, int page,
 			   const char *layer, const StoreVerify *reading,
 			   GError **error);
 
+/* A claim's facts for the cross-claim rules; see below. */
+typedef struct StoreFacts StoreFacts;
+
 typedef struct {
 	const char *path;   /* relative to the claim folder */
 	const char *sha256; /* "" when the file could not be read */
@@ -87,12 +90,112 @@ typedef struct {
 	guint n_files;
 	GPtrArray *documents; /* CoreDocument*, borrowed */
 	GPtrArray *findings;  /* CoreFinding*, borrowed */
+	/* What later scans of other claims compare this one with (see
+	 * store_facts_collect, store_keys_collect); NULL: none recorded. */
+	const StoreFacts *facts; /* borrowed */
+	GPtrArray *keys;	 /* StoreKey*, borrowed */
 } StoreScan;
 
 /* Save one scan and everything it found in a single transaction: after a
  * crash either all of it is there or none. Returns the scan's id, or -1
  * with ERROR set. */
 gint64 store_scan_save(Store *store, const StoreScan *scan, GError **error);
+
+/* ---- history: what the cross-claim rules compare (history.c) -------
+ * Each scan records its claim's facts and evidence keys; a later scan of
+ * another claim compares its own with those of the LATEST scan of every
+ * other claim id (an earlier scan of a claim is superseded by its
+ * re-scan, and a claim is never compared with itself). */
+
+/* A claim's facts as the cross-claim rules read them: the declared value
+ * (claim.json or the command line), else the document's. Strings owned,
+ * NULL when unknown. */
+struct StoreFacts {
+	char *enterprise_name;
+	char *enterprise_code; /* unified social credit code */
+	char *enterprise_tier; /* claim.json enterprise.tier, as declared */
+	char *provider_name;
+	char *provider_code;
+	char *direction;
+	char *scene;
+	char *signed_on;       /* ISO date */
+	char *contract_amount; /* decimal yuan */
+	char *voucher_amount;  /* decimal yuan */
+	char *accepted_on;     /* ISO date */
+};
+
+/* CLAIM's facts, completed from DOCUMENTS (CoreDocument*, may be NULL):
+ * parties from the contract (party_a, party_b) and the invoice (buyer and
+ * seller credit codes), signing date and amounts from the contract, the
+ * acceptance date from the acceptance form. Caller owns. */
+StoreFacts *store_facts_collect(const CoreClaim *claim, GPtrArray *documents);
+void store_facts_free(StoreFacts *facts);
+
+/* Kinds of evidence key. */
+#define STORE_KEY_INVOICE "invoice_number" /* invoice.number */
+#define STORE_KEY_SERIAL  "bank_serial"	   /* payment_proof.serial */
+#define STORE_KEY_FILE	  "sha256"	   /* a whole file's content */
+#define STORE_KEY_TEXT	  "text_hash"	   /* a text-layer page's text */
+#define STORE_KEY_PHASH	  "phash"	   /* a page image, 16 hex digits */
+/* Text-layer pages with fewer non-space characters than this get no
+ * text key: too little text to tell one page from another. */
+#define STORE_TEXT_KEY_MIN_CHARS 50
+
+/* One piece of evidence that must not appear in two claims. */
+typedef struct {
+	char *claim_id; /* the claim it was recorded for; NULL for one of
+			   the claim being scanned */
+	char *kind;	/* STORE_KEY_* */
+	char *value;	/* normalised: no spaces, upper case */
+	char *file;	/* the claim's own name for the file */
+	int page;	/* 1-based; 0: the whole file */
+	char *type;	/* the page's (or file's) document type, or NULL */
+	int chars;	/* STORE_KEY_TEXT: the page's non-space characters */
+} StoreKey;
+
+void store_key_free(StoreKey *key);
+
+/* The evidence keys of a claim: invoice numbers, bank serials, the hash
+ * of each readable file, of each text-layer page's normalised text (at
+ * least STORE_TEXT_KEY_MIN_CHARS) and each page image's perceptual hash
+ * (CorePage.phash). DOCUMENTS and PAGES as scan_claim gives them (text
+ * normalised), FILES[0..N_FILES). A new array of StoreKey* the caller
+ * owns. */
+GPtrArray *store_keys_collect(GPtrArray *documents, GPtrArray *pages,
+			      const StoreFileRef *files, guint n_files);
+
+/* One other claim as its latest scan recorded it. */
+typedef struct {
+	char *claim_id;
+	gint64 scan_id;
+	StoreFacts *facts; /* owned; never NULL, its fields may be */
+} StoreOther;
+
+void store_other_free(StoreOther *other);
+
+/* The latest scan of every claim id but EXCLUDE_CLAIM_ID that recorded
+ * facts. A new array of StoreOther* the caller owns, or NULL with ERROR
+ * set. */
+GPtrArray *store_history_claims(Store *store, const char *exclude_claim_id,
+				GError **error);
+
+/* Keys of KIND equal to VALUE in the latest scans of claims other than
+ * EXCLUDE_CLAIM_ID, claim_id set. A new array of StoreKey* the caller
+ * owns, or NULL with ERROR set. */
+GPtrArray *store_history_find_key(Store *store, const char *exclude_claim_id,
+				  const char *kind, const char *value,
+				  GError **error);
+
+/* Every STORE_KEY_PHASH key of those latest scans, for near matches
+ * (store_phash_distance). Same ownership. */
+GPtrArray *store_history_phashes(Store *store, const char *exclude_claim_id,
+				 GError **error);
+
+/* "%016x" of a page hash, and back (0 when TEXT is not one). */
+char *store_phash_text(guint64 phash);
+guint64 store_phash_parse(const char *text);
+/* Bits that differ between two page hashes. */
+int store_phash_distance(guint64 a, guint64 b);
 
 /* How many scans of CLAIM_ID the store holds; -1 on error. */
 int store_scan_count(Store *store, const char *claim_id);

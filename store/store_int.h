@@ -29,4 +29,9 @@ char *store_json_take(JsonNode *root);
  * -1 on error. */
 int store_count(Store *s, const char *sql, const char *a, const char *b);
 
+/* Save SCAN's facts and keys (history.c) under scan ID, inside the scan's
+ * transaction. */
+gboolean store_history_save(Store *s, gint64 id, const StoreScan *scan,
+			    GError **error);
+
 #endif

@@ -194,8 +194,9 @@ test_scan_saved_whole(Fixture *f, gconstpointer data)
 	    g_ptr_array_new_with_free_func((GDestroyNotify)core_finding_free);
 	StoreFileRef files[] = {{"发票/inv.pdf", sha, NULL},
 				{"bad.pdf", "", "damaged"}};
-	StoreScan scan = {"GXFWQ-1", "/claims/1", "2026", "4",	"flagged",
-			  "{}",	     files,	  2,	  docs, finds};
+	StoreScan scan = {"GXFWQ-1", "/claims/1", "2026", "4",
+			  "flagged", "{}",	  files,  2,
+			  docs,	     finds,	  NULL,	  NULL};
 	CoreDocument *d = core_document_new("发票/inv.pdf", "invoice");
 	CoreFinding *fi = core_finding_new("MISSING_EVIDENCE",
 					   CORE_SEVERITY_ERROR, "缺少验收单");
