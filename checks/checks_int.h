@@ -170,6 +170,12 @@ gboolean checks_key_source_list(GKeyFile *kf, const char *group,
 /* The document type of SOURCE's first alternative ("invoice" of
  * "invoice.total"), or NULL for a claim value. New string. */
 char *checks_source_type(const ChecksSource *source);
+/* The documents of every TYPE.FIELD alternative of SOURCE, whether or
+ * not they hold the field: where a reviewer looks when the value came
+ * from claim.json (the contract for its amount). New array, borrowed
+ * elements. */
+GPtrArray *checks_source_documents(const ChecksSource *source,
+				   const ChecksInput *in);
 
 /* ---- the kinds (one file each group; policy.c lists them) ----------- */
 

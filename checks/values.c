@@ -273,3 +273,27 @@ checks_source_type(const ChecksSource *source)
 		return NULL;
 	return g_strndup(text, dot - text);
 }
+
+GPtrArray *
+checks_source_documents(const ChecksSource *source, const ChecksInput *in)
+{
+	GPtrArray *out = g_ptr_array_new();
+	char **alts = g_strsplit(checks_source_text(source), "|", -1);
+
+	for (guint i = 0; alts[i] != NULL; i++) {
+		char *alt = g_strstrip(alts[i]);
+		char *dot = strchr(alt, '.');
+		GPtrArray *docs;
+
+		if (dot == NULL || g_str_has_prefix(alt, "claim."))
+			continue;
+		*dot = '\0';
+		docs = checks_documents_of(in, alt);
+		for (guint k = 0; k < docs->len; k++)
+			if (!g_ptr_array_find(out, docs->pdata[k], NULL))
+				g_ptr_array_add(out, docs->pdata[k]);
+		g_ptr_array_unref(docs);
+	}
+	g_strfreev(alts);
+	return out;
+}

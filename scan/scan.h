@@ -91,7 +91,7 @@ typedef struct {
 	GPtrArray *documents; /* CoreDocument* */
 	ChecklistResult *checklist;
 	ChecksResult *checks; /* the cross-document and cross-claim rules */
-	GPtrArray *findings; /* CoreFinding*: every finding of the claim */
+	GPtrArray *findings;  /* CoreFinding*: every finding of the claim */
 	/* CoreDocument* (borrowed from DOCUMENTS) -> GPtrArray of
 	 * ScanVerified*, in the rules' order (owned): the documents with key
 	 * fields on a text layer. NULL in a result not made by scan_claim. */
