@@ -133,7 +133,11 @@ name_compare_one(const NameMatch *nm, ChecksRun *run, const char *product,
 	if (same) {
 		/* nothing to say */
 	} else if (v->doc->source == CORE_TEXT_OCR &&
+		   g_utf8_strlen(key, -1) == g_utf8_strlen(product_key, -1) &&
 		   checks_name_ocr_near(key, product_key)) {
+		/* OCR misreads a character; a character more or fewer in a
+		 * product name is a word added or dropped (智能质检平台 for
+		 * 智能质检云平台): the guide's mismatch, an error. */
 		f = checks_run_fail_as(run, NULL, CORE_SEVERITY_WARNING,
 				       "产品名称「%s」与%s（%s）上 OCR "
 				       "读出的软件名称「%s」相差 %u "

@@ -93,6 +93,104 @@ classify_documents_update_seals(GPtrArray *docs, GPtrArray *pages)
 	g_hash_table_unref(by_ref);
 }
 
+/* The order of word indices by the top of their boxes. */
+static gint
+by_top(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const CoreWord *w = (const CoreWord *)((GArray *)data)->data;
+	const CoreBox *x = &w[*(const guint *)a].box;
+	const CoreBox *y = &w[*(const guint *)b].box;
+
+	return x->y < y->y ? -1 : x->y > y->y ? 1 : x->x < y->x ? -1 : 1;
+}
+
+static gint
+by_left(gconstpointer a, gconstpointer b, gpointer data)
+{
+	const CoreWord *w = (const CoreWord *)((GArray *)data)->data;
+
+	return w[*(const guint *)a].box.x < w[*(const guint *)b].box.x ? -1 : 1;
+}
+
+/* Append ROW (word indices) left to right, a space where words stand
+ * apart, and a newline. */
+static void
+append_row(GString *out, GArray *words, GArray *row)
+{
+	const CoreWord *w = (const CoreWord *)words->data;
+	double right = -1;
+
+	g_array_sort_with_data(row, by_left, words);
+	for (guint i = 0; i < row->len; i++) {
+		const CoreWord *x = &w[g_array_index(row, guint, i)];
+
+		if (right >= 0 && x->box.x - right > 0.3 * x->box.h)
+			g_string_append_c(out, ' ');
+		g_string_append(out, x->text);
+		right = x->box.x + x->box.w;
+	}
+	g_string_append_c(out, '\n');
+	g_array_set_size(row, 0);
+}
+
+/* P's text as its words stand on the page, row by row: a form drawn
+ * column by column (an e-invoice's buyer block, then the seller's) has
+ * its layer in drawing order, which says nothing of which name is the
+ * buyer's; the rows do, as OCR's do. NULL when P has no words. */
+static char *
+rows_text(const CorePage *p)
+{
+	GArray *order, *row;
+	GString *out;
+	double top = 0, bottom = 0;
+
+	if (p->source != CORE_TEXT_PDF || p->words == NULL ||
+	    p->words->len == 0)
+		return NULL;
+	order = g_array_sized_new(FALSE, FALSE, sizeof(guint), p->words->len);
+	row = g_array_new(FALSE, FALSE, sizeof(guint));
+	out = g_string_new(NULL);
+	for (guint i = 0; i < p->words->len; i++)
+		g_array_append_val(order, i);
+	g_array_sort_with_data(order, by_top, p->words);
+	for (guint i = 0; i < order->len; i++) {
+		guint k = g_array_index(order, guint, i);
+		const CoreBox *b = &g_array_index(p->words, CoreWord, k).box;
+		double overlap = MIN(bottom, b->y + b->h) - MAX(top, b->y);
+
+		/* Half the smaller height shared: the same line. */
+		if (row->len > 0 && overlap < 0.5 * MIN(b->h, bottom - top))
+			append_row(out, p->words, row);
+		if (row->len == 0) {
+			top = b->y;
+			bottom = b->y + b->h;
+		}
+		bottom = MAX(bottom, b->y + b->h);
+		g_array_append_val(row, k);
+	}
+	if (row->len > 0)
+		append_row(out, p->words, row);
+	g_array_unref(order);
+	g_array_unref(row);
+	return g_string_free(out, FALSE);
+}
+
+/* What fields are read from on page P of a document of TYPE. Caller
+ * owns. */
+static char *
+field_text(const ClassifyRules *rules, const char *type, const CorePage *p)
+{
+	const TypeRules *t = g_hash_table_lookup(rules->by_id, type);
+	char *rows = t != NULL && t->rows ? rows_text(p) : NULL;
+	char *norm;
+
+	if (rows == NULL)
+		return g_strdup(p->text);
+	norm = core_text_normalize(rows);
+	g_free(rows);
+	return norm;
+}
+
 /* One document from PAGES[FIRST..END): pages, source, seal, confidence
  * (the best of the pages that carry the document's own type), fields from
  * the pages' texts joined. */
@@ -103,6 +201,7 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 	const CorePage *p0 = g_ptr_array_index(pages, first);
 	CoreDocument *doc = core_document_new(p0->file, page_type(p0));
 	GString *text = g_string_new(NULL);
+	char *page_text;
 	guint i;
 
 	doc->source = CORE_TEXT_NONE;
@@ -116,8 +215,10 @@ document_from_span(const ClassifyRules *rules, GPtrArray *pages, guint first,
 		if (is_type(page_type(p), doc->type))
 			doc->confidence =
 			    MAX(doc->confidence, p->type_confidence);
-		if (text->len + strlen(p->text) < CLASSIFY_MAX_DOC_BYTES)
-			g_string_append(g_string_append(text, p->text), "\n");
+		page_text = field_text(rules, doc->type, p);
+		if (text->len + strlen(page_text) < CLASSIFY_MAX_DOC_BYTES)
+			g_string_append(g_string_append(text, page_text), "\n");
+		g_free(page_text);
 	}
 	classify_extract_fields(rules, doc, text->str);
 	/* The QR code, read without OCR, corrects what OCR misread. */

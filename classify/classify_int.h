@@ -67,9 +67,12 @@ typedef struct {
 	gboolean one_per_page; /* each page of this type is its own document */
 	gboolean sealed;       /* issued under a seal: look for one */
 	gboolean seal_names;   /* whose seal it is matters: read the ring */
-	gboolean codes;	       /* carries a QR code worth decoding */
-	double untitled_min;   /* score needed when no title.* cue matched;
-				  0 = no such requirement */
+	/* Fields of its text-layer pages are read from the words laid out
+	 * in rows by their boxes, not in the layer's own order. */
+	gboolean rows;
+	gboolean codes;	     /* carries a QR code worth decoding */
+	double untitled_min; /* score needed when no title.* cue matched;
+				0 = no such requirement */
 	/* Fields whose text-layer value is read again from the page image
 	 * ("verify = a, b"): a NULL-terminated vector, or NULL. */
 	char **verify;

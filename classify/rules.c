@@ -520,6 +520,8 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 		return parse_flag(value, &t->codes, w, error);
 	if (strcmp(w->key, "seal_names") == 0)
 		return parse_flag(value, &t->seal_names, w, error);
+	if (strcmp(w->key, "rows") == 0)
+		return parse_flag(value, &t->rows, w, error);
 	if (strcmp(w->key, "verify") == 0)
 		return parse_field_list(&t->verify, value, w, error);
 	if (strcmp(w->key, "names") == 0)
@@ -535,7 +537,7 @@ load_type_key(ClassifyRules *r, TypeRules *t, GHashTable *snippets,
 	if (!cue_kind_of(w->key, &kind)) {
 		rules_error(error, w,
 			    "unknown key (expected label, one_per_page, "
-			    "sealed, seal_names, codes, verify, names, "
+			    "sealed, seal_names, rows, codes, verify, names, "
 			    "untitled_min, "
 			    "title.*, cue.*, neg.*, each.* or untitled.*)");
 		return FALSE;

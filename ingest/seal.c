@@ -37,6 +37,11 @@
  * colour is strong with CHROMA_STRONG and half its brightness. */
 #define SEAL_MAX_COLOUR_PCT 15
 #define CHROMA_STRONG	    80
+/* Red straight strokes longer than this are rules and frames (a
+ * certificate's red border, a header band), never part of a seal, whose
+ * sides are at most SEAL_MAX_MM: they are taken out before the seals are
+ * looked for, or a frame's box would swallow the seal inside it. */
+#define LINE_MIN_MM 65.0
 /* Closing joins strokes up to ~2 mm apart: the ring, the letters, the
  * star, and the ring where black text crossed it. */
 #define CLOSE_MM 2.0
@@ -167,6 +172,22 @@ seal_shaped(PIX *red_mask, PIX *other_mask, BOX *b, double dpi)
 	       other * 100 <= (l_int32)SEAL_MAX_COLOUR_PCT * w * h;
 }
 
+/* Take the long straight red strokes out of MASK. */
+static void
+remove_lines(PIX *mask, double dpi)
+{
+	int len = (int)(LINE_MIN_MM * dpi / 25.4 + 0.5);
+	PIX *across = pixOpenBrick(NULL, mask, len, 1);
+	PIX *down = pixOpenBrick(NULL, mask, 1, len);
+
+	if (across != NULL && down != NULL) {
+		pixOr(across, across, down);
+		pixSubtract(mask, mask, across);
+	}
+	pixDestroy(&across);
+	pixDestroy(&down);
+}
+
 int
 ingest_image_find_seals(const IngestImage *image, GArray *boxes)
 {
@@ -184,6 +205,7 @@ ingest_image_find_seals(const IngestImage *image, GArray *boxes)
 	dpi = (double)MAX(image->dpi, 1) / factor;
 	if (!colour_masks(image, factor, &mask, &other))
 		goto cleanup;
+	remove_lines(mask, dpi);
 	/* 5-9 px; DWA closing is several times faster than rasterop and
 	 * has brick sizes up to 15 built in. */
 	close_px = CLAMP((int)(CLOSE_MM * dpi / 25.4 + 0.5) | 1, 3, 15);

@@ -4,8 +4,12 @@
  * statuses, document types and, where named, their fields, notes, the
  * second reading of their text-layer fields ("verified"), the
  * organisations read from seal rings ("seal_orgs") and words the
- * findings' messages must hold. Optionally scans twice to check caching.
- * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR */
+ * findings' messages must hold, and the statuses of the cross-document
+ * checks ("checks"). Optionally scans twice to check caching. Claims
+ * named after WORK_DIR (BEFORE...) are scanned first, in order, into the
+ * same store, so that checks across claims (DUPLICATE_EVIDENCE) see them;
+ * only CLAIM_DIR's report is compared.
+ * usage: e2e_check EVIDCHECK CLAIM_DIR EXPECTED_JSON WORK_DIR [BEFORE...] */
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -46,10 +50,13 @@ parse(const char *data, const char *what)
 	GError *error = NULL;
 	JsonNode *root = NULL;
 
-	if (json_parser_load_from_data(p, data, -1, &error))
-		root = json_node_copy(json_parser_get_root(p));
-	else
+	/* An empty stdout parses as no document at all: a failed scan too. */
+	if (!json_parser_load_from_data(p, data, -1, &error))
 		fail("%s is not JSON: %s", what, error->message);
+	else if (json_parser_get_root(p) == NULL)
+		fail("%s is empty", what);
+	else
+		root = json_node_copy(json_parser_get_root(p));
 	g_clear_error(&error);
 	g_object_unref(p);
 	return root;
@@ -483,6 +490,60 @@ check_summary(JsonObject *report, JsonObject *want, const char *run)
 	g_list_free(keys);
 }
 
+/* The status of check ID in the report's "checks" array, or NULL. */
+static const char *
+check_status(JsonObject *report, const char *id)
+{
+	JsonArray *checks;
+
+	if (!json_object_has_member(report, "checks"))
+		return NULL;
+	checks = json_object_get_array_member(report, "checks");
+	for (guint i = 0; checks != NULL && i < json_array_get_length(checks);
+	     i++) {
+		JsonObject *c = json_array_get_object_element(checks, i);
+
+		if (c != NULL && g_strcmp0(str_member(c, "check"), id) == 0)
+			return str_member(c, "status");
+	}
+	return NULL;
+}
+
+/* "checks": {"id": "passed" | "failed" | "not_checked" |
+ * "not_applicable"}: each named check is in the report with that status;
+ * "checks_not": ["id", ...]: none of these failed (absent is fine, so a
+ * case can rule out a false alarm without pinning how far it got). */
+static void
+check_checks(JsonObject *report, JsonObject *exp, const char *run)
+{
+	if (json_object_has_member(exp, "checks")) {
+		JsonObject *want = json_object_get_object_member(exp, "checks");
+		GList *keys = json_object_get_members(want);
+
+		for (GList *k = keys; k != NULL; k = k->next) {
+			const char *w =
+			    json_object_get_string_member(want, k->data);
+			const char *g = check_status(report, k->data);
+
+			if (g_strcmp0(g, w) != 0)
+				fail("%s run: check %s is %s, expected %s", run,
+				     (char *)k->data, g ? g : "absent", w);
+		}
+		g_list_free(keys);
+	}
+	if (json_object_has_member(exp, "checks_not")) {
+		JsonArray *ids =
+		    json_object_get_array_member(exp, "checks_not");
+
+		for (guint i = 0; i < json_array_get_length(ids); i++) {
+			const char *id = json_array_get_string_element(ids, i);
+
+			if (g_strcmp0(check_status(report, id), "failed") == 0)
+				fail("%s run: check %s failed", run, id);
+		}
+	}
+}
+
 static void
 check_report(JsonObject *report, int status, JsonObject *exp)
 {
@@ -502,6 +563,7 @@ check_report(JsonObject *report, int status, JsonObject *exp)
 	check_notes(report, exp, "first");
 	check_verified(report, exp, "first");
 	check_seal_orgs(report, exp, "first");
+	check_checks(report, exp, "first");
 	if (json_object_has_member(exp, "summary"))
 		check_summary(report,
 			      json_object_get_object_member(exp, "summary"),
@@ -524,17 +586,20 @@ fresh_store(const char *dir)
 	}
 }
 
+/* The command line scanning CLAIM; EXP's "args" apply to the case's own
+ * claim only (EXP NULL: a claim scanned before it, which declares itself
+ * in its claim.json). */
 static GPtrArray *
-scan_argv(char **argv, JsonObject *exp)
+scan_argv(char **argv, const char *claim, JsonObject *exp)
 {
 	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-	JsonArray *extra = json_object_has_member(exp, "args")
+	JsonArray *extra = exp != NULL && json_object_has_member(exp, "args")
 			       ? json_object_get_array_member(exp, "args")
 			       : NULL;
 
 	g_ptr_array_add(a, g_strdup(argv[1]));
 	g_ptr_array_add(a, g_strdup("scan"));
-	g_ptr_array_add(a, g_strdup(argv[2]));
+	g_ptr_array_add(a, g_strdup(claim));
 	g_ptr_array_add(a, g_strdup("--format=json"));
 	g_ptr_array_add(a, g_strconcat("--db=", argv[4], "/store.db", NULL));
 	for (guint i = 0; extra != NULL && i < json_array_get_length(extra);
@@ -543,6 +608,27 @@ scan_argv(char **argv, JsonObject *exp)
 		    a, g_strdup(json_array_get_string_element(extra, i)));
 	g_ptr_array_add(a, NULL);
 	return a;
+}
+
+/* Scan each earlier claim into the store; their reports are not compared,
+ * but a scan that fails outright (status 2, no JSON) fails the case. */
+static void
+scan_before(char **argv, int argc)
+{
+	for (int i = 5; i < argc; i++) {
+		GPtrArray *args = scan_argv(argv, argv[i], NULL);
+		int status = -1;
+		JsonNode *report;
+
+		printf("scanning earlier claim %s\n", argv[i]);
+		report = run_scan((char **)args->pdata, &status);
+		if (report == NULL || status > 1)
+			fail("earlier claim %s: scan failed (status %d)",
+			     argv[i], status);
+		if (report != NULL)
+			json_node_unref(report);
+		g_ptr_array_unref(args);
+	}
 }
 
 int
@@ -555,9 +641,9 @@ main(int argc, char **argv)
 	GPtrArray *args;
 	int status = -1;
 
-	if (argc != 5) {
+	if (argc < 5) {
 		fprintf(stderr, "usage: e2e_check EVIDCHECK CLAIM EXPECTED "
-				"WORKDIR\n");
+				"WORKDIR [BEFORE...]\n");
 		return 2;
 	}
 	if (!g_file_get_contents(argv[3], &text, NULL, NULL) ||
@@ -565,7 +651,8 @@ main(int argc, char **argv)
 		return 2;
 	exp = json_node_get_object(exp_node);
 	fresh_store(argv[4]);
-	args = scan_argv(argv, exp);
+	scan_before(argv, argc);
+	args = scan_argv(argv, argv[2], exp);
 	report = run_scan((char **)args->pdata, &status);
 	if (report != NULL)
 		check_report(json_node_get_object(report), status, exp);
@@ -586,6 +673,8 @@ main(int argc, char **argv)
 				       "second");
 			check_seal_orgs(json_node_get_object(report), exp,
 					"second");
+			check_checks(json_node_get_object(report), exp,
+				     "second");
 		}
 	}
 	if (report != NULL)

@@ -87,6 +87,61 @@ sample_document(const char *name)
 #define assert_field(doc, name, want)                                          \
 	g_assert_cmpstr(core_document_get_field((doc), (name)), ==, (want))
 
+/* An e-invoice whose layer was drawn seller block first (issuers differ):
+ * in the layer's order the first 名称 is the seller's. Read in rows, as
+ * the page shows it, the buyer's (left) comes first. */
+static void
+test_invoice_rows(void)
+{
+	static const struct {
+		const char *text;
+		double x, y;
+	} drawn[] = {
+	    {"电子发票（增值税专用发票）", 0.30, 0.04},
+	    {"发票号码：", 0.65, 0.04},
+	    {"26452945321894203773", 0.76, 0.04},
+	    {"开票日期：", 0.65, 0.08},
+	    {"2026年01月15日", 0.76, 0.08},
+	    {"名称：", 0.55, 0.20},
+	    {"南宁智联科技有限公司", 0.60, 0.20},
+	    {"名称：", 0.05, 0.20},
+	    {"广西桂鑫机械制造有限公司", 0.10, 0.20},
+	    {"价税合计（大写）", 0.05, 0.60},
+	    {"陆万圆整", 0.30, 0.60},
+	    {"（小写）", 0.60, 0.60},
+	    {"¥60000.00", 0.70, 0.60},
+	};
+	GPtrArray *pages = core_ptr_array_new(core_page_free);
+	GString *layer = g_string_new(NULL);
+	CorePage *p;
+	GPtrArray *docs;
+	CoreDocument *doc;
+
+	for (guint i = 0; i < G_N_ELEMENTS(drawn); i++)
+		g_string_append_printf(layer, "%s\n", drawn[i].text);
+	p = page_with_text("发票.pdf", 1, layer->str, CORE_TEXT_PDF);
+	for (guint i = 0; i < G_N_ELEMENTS(drawn); i++) {
+		CoreWord w = {g_strdup(drawn[i].text),
+			      {drawn[i].x, drawn[i].y, 0.04, 0.02},
+			      1.0};
+
+		g_array_append_val(p->words, w);
+	}
+	classify_page(rules, p, FALSE);
+	g_assert_cmpstr(p->type, ==, "invoice");
+	g_ptr_array_add(pages, p);
+	docs = classify_documents(rules, pages);
+	g_assert_cmpuint(docs->len, ==, 1);
+	doc = g_ptr_array_index(docs, 0);
+	assert_field(doc, "buyer_name", "广西桂鑫机械制造有限公司");
+	assert_field(doc, "seller_name", "南宁智联科技有限公司");
+	assert_field(doc, "total", "60000.00");
+	assert_field(doc, "number", "26452945321894203773");
+	g_ptr_array_unref(docs);
+	g_ptr_array_unref(pages);
+	g_string_free(layer, TRUE);
+}
+
 static char *
 write_rules(const char *text)
 {
@@ -1727,6 +1782,7 @@ main(int argc, char **argv)
 	g_test_add_func("/classify/group/continuation",
 			test_group_continuation);
 	g_test_add_func("/classify/group/rules", test_group_rules);
+	g_test_add_func("/classify/fields/invoice-rows", test_invoice_rows);
 	g_test_add_func("/classify/group/pages-sealed", test_pages_sealed);
 	g_test_add_func("/classify/group/classified-pages",
 			test_group_classified_pages);

@@ -1275,6 +1275,22 @@ test_seals_acceptance_form(void)
 	g_array_unref(boxes);
 }
 
+/* seal_framed_cert.jpg: a certificate inside a red double frame (the
+ * generator's credit rating certificate, layout 2), its 40 mm seal over
+ * the issuer's name at the lower right, about (150, 231) mm. The frame
+ * runs round the whole page: its box held the seal, and was too big to be
+ * one, so the seal went unseen until long red lines were taken out. */
+static void
+test_seals_framed(void)
+{
+	GArray *boxes =
+	    seals_of(NULL, "seal_framed_cert.jpg", 1, INGEST_SEAL_DPI);
+
+	g_assert_cmpuint(boxes->len, ==, 1);
+	assert_seal(boxes, 0, 150, 231, 40, 40, 210, 297, 6);
+	g_array_unref(boxes);
+}
+
 /* seal_midterm_p2.jpg: page 2 of the mid-term report, signed by both
  * parties: two 40 mm seals side by side, 28 mm into each half of the
  * 160 mm text width (25 mm margins): at 53 and 137 mm. */
@@ -1818,6 +1834,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ingest/seals/acceptance-form",
 			test_seals_acceptance_form);
 	g_test_add_func("/ingest/seals/two", test_seals_two);
+	g_test_add_func("/ingest/seals/framed", test_seals_framed);
 	g_test_add_func("/ingest/seals/invoice", test_seals_invoice);
 	g_test_add_func("/ingest/bad-files", test_bad_files);
 	g_test_add_func("/ingest/walk", test_walk);
