@@ -171,7 +171,8 @@ typedef struct {
 	GPtrArray *fields; /* ChecksSource* */
 	char **line_types; /* documents whose labelled lines are read */
 	GRegex *line_label;
-	GArray *excluded; /* Excluded */
+	GHashTable *type_label; /* type -> GRegex: line_label.TYPE */
+	GArray *excluded;	/* Excluded */
 	/* consulting alone: a warning where the item only says consulting
 	 * and the certificate the service was to obtain is not there */
 	GRegex *consulting;
@@ -200,6 +201,7 @@ excluded_service_free(gpointer p)
 	g_clear_pointer(&es->fields, g_ptr_array_unref);
 	g_strfreev(es->line_types);
 	g_clear_pointer(&es->line_label, g_regex_unref);
+	g_clear_pointer(&es->type_label, g_hash_table_unref);
 	g_array_unref(es->excluded);
 	g_clear_pointer(&es->consulting, g_regex_unref);
 	checks_source_free(es->consulting_field);
@@ -308,7 +310,22 @@ excluded_service_parse(GKeyFile *kf, const char *group, const char *where,
 	    !excluded_read(kf, group, where, es, error) ||
 	    !consulting_read(kf, group, where, es, error))
 		goto fail;
-	if (es->line_types[0] != NULL) {
+	es->type_label = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					       (GDestroyNotify)g_regex_unref);
+	for (guint i = 0; es->line_types[i] != NULL; i++) {
+		char *key = g_strdup_printf("line_label.%s", es->line_types[i]);
+		GRegex *re =
+		    key_regex(kf, group, key, where, G_REGEX_MULTILINE, error);
+
+		g_free(key);
+		if (re != NULL)
+			g_hash_table_insert(es->type_label,
+					    g_strdup(es->line_types[i]), re);
+		else if (error != NULL && *error != NULL)
+			goto fail;
+	}
+	if (es->line_types[0] != NULL &&
+	    g_hash_table_size(es->type_label) < g_strv_length(es->line_types)) {
 		es->line_label = key_regex(kf, group, "line_label", where,
 					   G_REGEX_MULTILINE, error);
 		if (es->line_label == NULL) {
@@ -406,11 +423,15 @@ collect_lines(const ExcludedService *es, const ChecksInput *in, GArray *out)
 			  d < in->documents->len;
 	     d++) {
 		const CoreDocument *doc = g_ptr_array_index(in->documents, d);
+		const GRegex *label;
 
 		if (doc->type == NULL ||
 		    !g_strv_contains((const char *const *)es->line_types,
 				     doc->type))
 			continue;
+		label = g_hash_table_lookup(es->type_label, doc->type);
+		if (label == NULL)
+			label = es->line_label;
 		for (guint i = 0; in->pages != NULL && i < in->pages->len;
 		     i++) {
 			const CorePage *pg = g_ptr_array_index(in->pages, i);
@@ -426,7 +447,7 @@ collect_lines(const ExcludedService *es, const ChecksInput *in, GArray *out)
 			if (!mine)
 				continue;
 			text = core_text_normalize(pg->text);
-			g_regex_match(es->line_label, text, 0, &mi);
+			g_regex_match(label, text, 0, &mi);
 			while (g_match_info_matches(mi)) {
 				char *v = g_match_info_fetch_named(mi, "v");
 				char *ref = core_ref(pg->file, pg->page);
@@ -550,6 +571,7 @@ excluded_service_run(const ChecksRule *rule, const ChecksInput *in,
 static const char *const excluded_service_keys[] = {"fields",
 						    "lines",
 						    "line_label",
+						    "line_label.*",
 						    "pattern.*",
 						    "reason.*",
 						    "only.*",

@@ -615,6 +615,22 @@ test_trainees(void)
 	fx_clear(&fx);
 }
 
+/* An invoice in FILE whose page 1 lists ITEMS ("*类别*名称" lines). */
+static void
+add_invoice_items(Fixture *fx, const char *file, const char *items)
+{
+	CorePage *p = core_page_new(file, 1);
+	char *text = g_strdup_printf(
+	    "电子发票（增值税专用发票）\n项目名称 单位 数量 金额\n%s\n"
+	    "价税合计（大写）陆万圆整",
+	    items);
+
+	add_doc(fx, file, "invoice", NULL);
+	core_page_set_text(p, text, CORE_TEXT_PDF, 1.0);
+	g_ptr_array_add(fx->pages, p);
+	g_free(text);
+}
+
 static void
 test_excluded(void)
 {
@@ -622,22 +638,33 @@ test_excluded(void)
 	const CoreFinding *f;
 
 	fx_init(&fx, "4");
-	add_doc(&fx, "inv.pdf", "invoice", "item=专利代理服务", NULL);
+	add_invoice_items(&fx, "inv.pdf",
+			  "*经纪代理服务*专利代理服务 项 1 6000");
 	assert_status(run_rule(&fx, "excluded_service"), CHECKS_FAILED);
 	f = finding(&fx, 0);
 	g_assert_cmpstr(f->code, ==, "EXCLUDED_SERVICE");
 	g_assert_nonnull(strstr(f->message, "专利代理"));
 	fx_clear(&fx);
 
+	/* the second item line counts as much as the first */
+	fx_init(&fx, "4");
+	add_invoice_items(&fx, "inv.pdf",
+			  "*信息技术服务*软件开发服务 项 1 50000\n"
+			  "*经纪代理服务*专利代理服务 项 1 10000");
+	assert_status(run_rule(&fx, "excluded_service"), CHECKS_FAILED);
+	g_assert_cmpuint(fx.result->findings->len, ==, 1);
+	fx_clear(&fx);
+
 	/* system O&M in 3-8; equipment maintenance stays in scope */
 	fx_init(&fx, "4");
-	add_doc(&fx, "inv.pdf", "invoice", "item=信息系统运行维护服务", NULL);
+	add_invoice_items(&fx, "inv.pdf",
+			  "*信息技术服务*信息系统运行维护服务 项 1 60000");
 	assert_status(run_rule(&fx, "excluded_service"), CHECKS_FAILED);
 	fx_clear(&fx);
 	fx_init(&fx, "5");
 	g_free(fx.claim->product_name);
 	fx.claim->product_name = g_strdup("设备智能运维平台");
-	add_doc(&fx, "inv.pdf", "invoice", "item=设备运维服务", NULL);
+	add_invoice_items(&fx, "inv.pdf", "*现代服务*设备运维服务 项 1 60000");
 	assert_status(run_rule(&fx, "excluded_service"), CHECKS_PASSED);
 	fx_clear(&fx);
 
