@@ -60,32 +60,6 @@ doc_value(const ChecksSource *source, const ChecksInput *in,
 	return out;
 }
 
-static GRegex *
-regex_key(GKeyFile *kf, const char *group, const char *key, const char *where,
-	  gboolean required, GError **error)
-{
-	char *text = g_key_file_get_string(kf, group, key, NULL);
-	GError *local = NULL;
-	GRegex *re;
-
-	if (text == NULL || *g_strstrip(text) == '\0') {
-		g_free(text);
-		if (required)
-			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-				    "%s: key \"%s\" is required", where, key);
-		return NULL;
-	}
-	re = g_regex_new(text, G_REGEX_OPTIMIZE, 0, &local);
-	if (re == NULL) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-			    "%s: %s: bad pattern: %s", where, key,
-			    local->message);
-		g_error_free(local);
-	}
-	g_free(text);
-	return re;
-}
-
 /* ---- authorization ------------------------------------------------------ */
 
 typedef struct {
@@ -142,11 +116,12 @@ auth_parse(GKeyFile *kf, const char *group, const char *where, GError **error)
 	    !checks_key_source(kf, group, "cover_to", where, TRUE, &a->cover_to,
 			       error))
 		goto fail;
-	a->region_includes =
-	    regex_key(kf, group, "region_includes", where, TRUE, error);
+	a->region_includes = checks_key_regex(
+	    kf, group, "region_includes", where, G_REGEX_OPTIMIZE, TRUE, error);
 	if (a->region_includes == NULL)
 		goto fail;
-	a->open_ended = regex_key(kf, group, "open_ended", where, FALSE, error);
+	a->open_ended = checks_key_regex(kf, group, "open_ended", where,
+					 G_REGEX_OPTIMIZE, FALSE, error);
 	if (a->open_ended == NULL && error != NULL && *error != NULL)
 		goto fail;
 	return a;

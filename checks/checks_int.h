@@ -177,6 +177,32 @@ char *checks_source_type(const ChecksSource *source);
 GPtrArray *checks_source_documents(const ChecksSource *source,
 				   const ChecksInput *in);
 
+/* ---- keys every kind reads (keys.c) ---------------------------------- */
+
+/* KEY of GROUP, trimmed; a copy of DFLT (may be NULL) when absent or
+ * empty. Caller owns. */
+char *checks_key_string(GKeyFile *kf, const char *group, const char *key,
+			const char *dflt);
+/* "a; b; c" as a NULL-terminated vector of trimmed, non-empty items (TEXT
+ * NULL: empty). Caller owns (g_strfreev). */
+char **checks_split_list(const char *text);
+/* KEY as such a list; NULL when absent. */
+char **checks_key_list(GKeyFile *kf, const char *group, const char *key);
+/* KEY as a pattern compiled with FLAGS. NULL when absent (an error when
+ * REQUIRED) or bad (ERROR names the key and the problem). */
+GRegex *checks_key_regex(GKeyFile *kf, const char *group, const char *key,
+			 const char *where, GRegexCompileFlags flags,
+			 gboolean required, GError **error);
+/* KEY as a whole number LO..HI into *OUT; absent: DFLT, or an error when
+ * DFLT < 0. */
+gboolean checks_key_int(GKeyFile *kf, const char *group, const char *key,
+			const char *where, int lo, int hi, int dflt, int *out,
+			GError **error);
+/* Whether DIRECTION ("4", "14.1") is in SPEC ("3-8; 14.1; 20"; a range of
+ * whole numbers takes in the sub-items). SPEC NULL: every direction;
+ * DIRECTION NULL: none. */
+gboolean checks_direction_in(const char *spec, const char *direction);
+
 /* ---- the kinds (one file each group; policy.c lists them) ----------- */
 
 extern const ChecksKind checks_kind_period;	      /* periods.c */

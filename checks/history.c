@@ -40,31 +40,6 @@ get_int(GKeyFile *kf, const char *group, const char *key, const char *where,
 	return TRUE;
 }
 
-/* KEY as a ";"-separated list of trimmed, non-empty words; NULL when
- * absent. */
-static char **
-get_list(GKeyFile *kf, const char *group, const char *key)
-{
-	char *text = g_key_file_get_string(kf, group, key, NULL);
-	char **parts;
-	GPtrArray *out;
-
-	if (text == NULL)
-		return NULL;
-	parts = g_strsplit(text, ";", -1);
-	out = g_ptr_array_new();
-	for (guint i = 0; parts[i] != NULL; i++) {
-		char *p = g_strstrip(parts[i]);
-
-		if (*p != '\0')
-			g_ptr_array_add(out, g_strdup(p));
-	}
-	g_ptr_array_add(out, NULL);
-	g_strfreev(parts);
-	g_free(text);
-	return (char **)g_ptr_array_free(out, FALSE);
-}
-
 /* The claim id compared on: every other claim id is another claim. */
 static const char *
 own_claim_id(const ChecksInput *in)
@@ -206,8 +181,8 @@ duplicate_parse(GKeyFile *kf, const char *group, const char *where,
 		duplicate_free(d);
 		return NULL;
 	}
-	d->skip_types = get_list(kf, group, "skip_types");
-	d->phash_types = get_list(kf, group, "phash_types");
+	d->skip_types = checks_key_list(kf, group, "skip_types");
+	d->phash_types = checks_key_list(kf, group, "phash_types");
 	return d;
 }
 
@@ -496,7 +471,7 @@ parse_same(GKeyFile *kf, const char *group, const char *where, guint *out,
 {
 	static const char *const names[] = {"enterprise", "provider",
 					    "direction", "scene"};
-	char **list = get_list(kf, group, "same");
+	char **list = checks_key_list(kf, group, "same");
 	gboolean ok = list != NULL && list[0] != NULL;
 
 	*out = 0;
@@ -785,7 +760,7 @@ static gboolean
 parse_year_of(GKeyFile *kf, const char *group, const char *where, Quota *q,
 	      GError **error)
 {
-	q->year_of = get_list(kf, group, "year_of");
+	q->year_of = checks_key_list(kf, group, "year_of");
 	if (q->year_of == NULL) {
 		q->year_of = g_new0(char *, 2);
 		q->year_of[0] = g_strdup("signed_on");

@@ -65,18 +65,6 @@ parse_months(const char *text, gboolean allow_none, int *out)
 	return TRUE;
 }
 
-static char *
-string_or(GKeyFile *kf, const char *group, const char *key, const char *dflt)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-
-	if (v == NULL || *g_strstrip(v) == '\0') {
-		g_free(v);
-		return g_strdup(dflt);
-	}
-	return v;
-}
-
 static gboolean
 period_read_months(GKeyFile *kf, const char *group, const char *where,
 		   Period *pr, GError **error)
@@ -130,9 +118,9 @@ period_parse(GKeyFile *kf, const char *group, const char *where, GError **error)
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	pr->kind_label =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	pr->subject = string_or(kf, group, "subject", "期间");
-	pr->from_label = string_or(kf, group, "from_label", "起始");
-	pr->to_label = string_or(kf, group, "to_label", "截止");
+	pr->subject = checks_key_string(kf, group, "subject", "期间");
+	pr->from_label = checks_key_string(kf, group, "from_label", "起始");
+	pr->to_label = checks_key_string(kf, group, "to_label", "截止");
 	if (!checks_key_source(kf, group, "from", where, TRUE, &pr->from,
 			       error) ||
 	    !checks_key_source(kf, group, "to", where, TRUE, &pr->to, error) ||
@@ -446,37 +434,6 @@ records_free(gpointer p)
 	"20[0-9]{2}\\s*(?:[-/.]|年)\\s*[0-9]{1,2}\\s*(?:[-/.]|月)\\s*"       \
 	"(?:[0-9]{2}|[0-9](?![0-9]))日?"
 
-static gboolean
-int_key(GKeyFile *kf, const char *group, const char *key, const char *where,
-	int lo, int hi, int dflt, int *out, GError **error)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-	char *end = NULL;
-	long n;
-
-	if (v == NULL) {
-		if (dflt < 0) {
-			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-				    "%s: key \"%s\" is required", where, key);
-			return FALSE;
-		}
-		*out = dflt;
-		return TRUE;
-	}
-	g_strstrip(v);
-	n = strtol(v, &end, 10);
-	if (end == v || *end != '\0' || n < lo || n > hi) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-			    "%s: %s: \"%s\" is not a whole number %d-%d", where,
-			    key, v, lo, hi);
-		g_free(v);
-		return FALSE;
-	}
-	g_free(v);
-	*out = (int)n;
-	return TRUE;
-}
-
 static gpointer
 records_parse(GKeyFile *kf, const char *group, const char *where,
 	      GError **error)
@@ -489,18 +446,18 @@ records_parse(GKeyFile *kf, const char *group, const char *where,
 	rs->range_re = g_regex_new(
 	    "(" DATE_NC ")\\s*(?:至|到|~|～|—|–|-{1,2})\\s*(" DATE_NC ")",
 	    G_REGEX_OPTIMIZE, 0, NULL);
-	rs->type = string_or(kf, group, "type", NULL);
+	rs->type = checks_key_string(kf, group, "type", NULL);
 	if (rs->type == NULL) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
 			    "%s: key \"type\" is required", where);
 		goto fail;
 	}
-	if (!int_key(kf, group, "months", where, 1, 120, -1, &rs->months,
-		     error) ||
-	    !int_key(kf, group, "max_gap_days", where, 0, 60, -1,
-		     &rs->max_gap_days, error) ||
-	    !int_key(kf, group, "range_max_days", where, 1, 31, 7,
-		     &rs->range_max_days, error))
+	if (!checks_key_int(kf, group, "months", where, 1, 120, -1, &rs->months,
+			    error) ||
+	    !checks_key_int(kf, group, "max_gap_days", where, 0, 60, -1,
+			    &rs->max_gap_days, error) ||
+	    !checks_key_int(kf, group, "range_max_days", where, 1, 31, 7,
+			    &rs->range_max_days, error))
 		goto fail;
 	if (skip != NULL && *g_strstrip(skip) != '\0') {
 		rs->skip_lines = g_regex_new(skip, G_REGEX_OPTIMIZE, 0, &local);

@@ -311,24 +311,6 @@ checks_status_name(ChecksStatus status)
 
 /* ---- evaluation ------------------------------------------------------ */
 
-static gboolean
-direction_in(const char *spec, const char *direction)
-{
-	double d = g_ascii_strtod(direction, NULL);
-	const char *dash = strchr(spec, '-');
-
-	if (dash != NULL) {
-		int lo = atoi(spec), hi = atoi(dash + 1);
-		int whole = (int)d;
-
-		return whole >= lo && whole <= hi;
-	}
-	if (strchr(spec, '.') == NULL)
-		return (int)d == atoi(spec);
-	/* "14.10" is how a JSON number 14.1 comes back */
-	return ABS(d - g_ascii_strtod(spec, NULL)) < 1e-6;
-}
-
 static void
 outcome_free(ChecksOutcome *o)
 {
@@ -370,7 +352,7 @@ applies(const ChecksRule *rule, const CoreClaim *claim, ChecksRun *run)
 		return FALSE;
 	}
 	for (guint i = 0; !in && rule->directions[i] != NULL; i++)
-		in = direction_in(rule->directions[i], direction);
+		in = checks_direction_in(rule->directions[i], direction);
 	if (!in) {
 		checks_run_not_applicable(run, "不适用于方向%s", direction);
 		return FALSE;

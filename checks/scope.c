@@ -8,33 +8,6 @@
 
 #include "checks/checks_int.h"
 
-/* "a; b; c" into a vector of trimmed, non-empty items. */
-static char **
-split_list(const char *text)
-{
-	char **parts = g_strsplit(text != NULL ? text : "", ";", -1);
-	GPtrArray *out = g_ptr_array_new();
-
-	for (guint i = 0; parts[i] != NULL; i++)
-		if (*g_strstrip(parts[i]) != '\0')
-			g_ptr_array_add(out, g_strdup(parts[i]));
-	g_strfreev(parts);
-	g_ptr_array_add(out, NULL);
-	return (char **)g_ptr_array_free(out, FALSE);
-}
-
-static char *
-string_or(GKeyFile *kf, const char *group, const char *key, const char *dflt)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-
-	if (v == NULL || *g_strstrip(v) == '\0') {
-		g_free(v);
-		return g_strdup(dflt);
-	}
-	return v;
-}
-
 /* ---- count_limit ------------------------------------------------------- */
 
 typedef struct {
@@ -67,8 +40,8 @@ count_limit_parse(GKeyFile *kf, const char *group, const char *where,
 	long v = max != NULL ? strtol(g_strstrip(max), &end, 10) : -1;
 
 	cl->docs = checks_key_labels(kf, group, "doc");
-	cl->subject = string_or(kf, group, "subject", "数量");
-	cl->unit = string_or(kf, group, "unit", "");
+	cl->subject = checks_key_string(kf, group, "subject", "数量");
+	cl->unit = checks_key_string(kf, group, "unit", "");
 	if (max == NULL || end == max || *end != '\0' || v < 0 ||
 	    v > G_MAXINT) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
@@ -212,26 +185,6 @@ excluded_service_free(gpointer p)
 	g_free(es);
 }
 
-static GRegex *
-key_regex(GKeyFile *kf, const char *group, const char *key, const char *where,
-	  GRegexCompileFlags flags, GError **error)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-	GError *local = NULL;
-	GRegex *re;
-
-	if (v == NULL)
-		return NULL;
-	re = g_regex_new(g_strstrip(v), G_REGEX_CASELESS | flags, 0, &local);
-	if (re == NULL) {
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES, "%s: %s: %s",
-			    where, key, local->message);
-		g_error_free(local);
-	}
-	g_free(v);
-	return re;
-}
-
 static gboolean
 excluded_read(GKeyFile *kf, const char *group, const char *where,
 	      ExcludedService *es, GError **error)
@@ -246,9 +199,10 @@ excluded_read(GKeyFile *kf, const char *group, const char *where,
 		if (!g_str_has_prefix(keys[i], "pattern."))
 			continue;
 		e.name = g_strdup(keys[i] + 8);
-		e.re = key_regex(kf, group, keys[i], where, 0, error);
+		e.re = checks_key_regex(kf, group, keys[i], where,
+					G_REGEX_CASELESS, FALSE, error);
 		k = g_strdup_printf("reason.%s", e.name);
-		e.reason = string_or(kf, group, k, e.name);
+		e.reason = checks_key_string(kf, group, k, e.name);
 		g_free(k);
 		k = g_strdup_printf("only.%s", e.name);
 		e.only = g_key_file_get_string(kf, group, k, NULL);
@@ -276,7 +230,8 @@ consulting_read(GKeyFile *kf, const char *group, const char *where,
 	if (!g_key_file_has_key(kf, group, "consulting.pattern", NULL))
 		return TRUE;
 	es->consulting =
-	    key_regex(kf, group, "consulting.pattern", where, 0, error);
+	    checks_key_regex(kf, group, "consulting.pattern", where,
+			     G_REGEX_CASELESS, FALSE, error);
 	if (es->consulting == NULL ||
 	    !checks_key_source(kf, group, "consulting.field", where, TRUE,
 			       &es->consulting_field, error))
@@ -286,10 +241,10 @@ consulting_read(GKeyFile *kf, const char *group, const char *where,
 	if (es->consulting_only != NULL)
 		g_strstrip(es->consulting_only);
 	unless = g_key_file_get_string(kf, group, "consulting.unless", NULL);
-	es->consulting_unless = split_list(unless);
+	es->consulting_unless = checks_split_list(unless);
 	g_free(unless);
-	es->consulting_reason = string_or(kf, group, "consulting.reason",
-					  "仅业务咨询不在支持范围内");
+	es->consulting_reason = checks_key_string(
+	    kf, group, "consulting.reason", "仅业务咨询不在支持范围内");
 	return TRUE;
 }
 
@@ -303,7 +258,7 @@ excluded_service_parse(GKeyFile *kf, const char *group, const char *where,
 	es->docs = checks_key_labels(kf, group, "doc");
 	es->excluded = g_array_new(FALSE, TRUE, sizeof(Excluded));
 	g_array_set_clear_func(es->excluded, (GDestroyNotify)excluded_clear);
-	es->line_types = split_list(lines);
+	es->line_types = checks_split_list(lines);
 	g_free(lines);
 	if (!checks_key_source_list(kf, group, "fields", where, TRUE,
 				    &es->fields, error) ||
@@ -314,8 +269,9 @@ excluded_service_parse(GKeyFile *kf, const char *group, const char *where,
 					       (GDestroyNotify)g_regex_unref);
 	for (guint i = 0; es->line_types[i] != NULL; i++) {
 		char *key = g_strdup_printf("line_label.%s", es->line_types[i]);
-		GRegex *re =
-		    key_regex(kf, group, key, where, G_REGEX_MULTILINE, error);
+		GRegex *re = checks_key_regex(
+		    kf, group, key, where, G_REGEX_CASELESS | G_REGEX_MULTILINE,
+		    FALSE, error);
 
 		g_free(key);
 		if (re != NULL)
@@ -326,8 +282,9 @@ excluded_service_parse(GKeyFile *kf, const char *group, const char *where,
 	}
 	if (es->line_types[0] != NULL &&
 	    g_hash_table_size(es->type_label) < g_strv_length(es->line_types)) {
-		es->line_label = key_regex(kf, group, "line_label", where,
-					   G_REGEX_MULTILINE, error);
+		es->line_label = checks_key_regex(
+		    kf, group, "line_label", where,
+		    G_REGEX_CASELESS | G_REGEX_MULTILINE, FALSE, error);
 		if (es->line_label == NULL) {
 			if (error != NULL && *error == NULL)
 				g_set_error(
@@ -341,37 +298,6 @@ excluded_service_parse(GKeyFile *kf, const char *group, const char *where,
 fail:
 	excluded_service_free(es);
 	return NULL;
-}
-
-/* DIRECTION in SPEC ("9; 11", "3-8"), read as the rules' directions key
- * reads it: a whole range takes in its sub-items. A NULL SPEC is every
- * direction; an undeclared direction is in none. */
-static gboolean
-direction_in(const char *spec, const char *direction)
-{
-	char **parts;
-	double d;
-	gboolean in = FALSE;
-
-	if (spec == NULL)
-		return TRUE;
-	if (direction == NULL)
-		return FALSE;
-	d = g_ascii_strtod(direction, NULL);
-	parts = split_list(spec);
-	for (guint i = 0; parts[i] != NULL && !in; i++) {
-		const char *p = parts[i];
-		const char *dash = strchr(p, '-');
-
-		if (dash != NULL)
-			in = (int)d >= atoi(p) && (int)d <= atoi(dash + 1);
-		else if (strchr(p, '.') == NULL)
-			in = (int)d == atoi(p);
-		else
-			in = ABS(d - g_ascii_strtod(p, NULL)) < 1e-6;
-	}
-	g_strfreev(parts);
-	return in;
 }
 
 /* A text a service is named in, and where. */
@@ -479,7 +405,7 @@ consulting_check(const ExcludedService *es, const ChecksInput *in,
 	GString *items;
 
 	if (es->consulting == NULL ||
-	    !direction_in(es->consulting_only, direction))
+	    !checks_direction_in(es->consulting_only, direction))
 		return;
 	for (guint i = 0; es->consulting_unless[i] != NULL; i++) {
 		GPtrArray *docs =
@@ -537,7 +463,7 @@ excluded_service_run(const ChecksRule *rule, const ChecksInput *in,
 			    &g_array_index(es->excluded, Excluded, k);
 			GMatchInfo *mi = NULL;
 
-			if (!direction_in(e->only, direction))
+			if (!checks_direction_in(e->only, direction))
 				continue;
 			if (g_regex_match(e->re, n->text, 0, &mi)) {
 				char *hit = g_match_info_fetch(mi, 0);

@@ -21,36 +21,6 @@ by_direction_clear(ByDirection *b)
 	g_strfreev(b->types);
 }
 
-/* "a; b; c" into a vector of trimmed, non-empty items. */
-static char **
-split_list(const char *text)
-{
-	char **parts = g_strsplit(text, ";", -1);
-	GPtrArray *out = g_ptr_array_new();
-
-	for (guint i = 0; parts[i] != NULL; i++)
-		if (*g_strstrip(parts[i]) != '\0')
-			g_ptr_array_add(out, g_strdup(parts[i]));
-	g_strfreev(parts);
-	g_ptr_array_add(out, NULL);
-	return (char **)g_ptr_array_free(out, FALSE);
-}
-
-/* DIRECTION ("4", "14.1") in SPEC: a whole range takes in its sub-items,
- * as the rules' own directions key does. */
-static gboolean
-direction_in(const char *spec, const char *direction)
-{
-	double d = g_ascii_strtod(direction, NULL);
-	const char *dash = strchr(spec, '-');
-
-	if (dash != NULL)
-		return (int)d >= atoi(spec) && (int)d <= atoi(dash + 1);
-	if (strchr(spec, '.') == NULL)
-		return (int)d == atoi(spec);
-	return ABS(d - g_ascii_strtod(spec, NULL)) < 1e-6;
-}
-
 /* ---- stamped ----------------------------------------------------------- */
 
 typedef struct {
@@ -83,7 +53,7 @@ stamped_parse(GKeyFile *kf, const char *group, const char *where,
 	st->directions = g_array_new(FALSE, TRUE, sizeof(ByDirection));
 	g_array_set_clear_func(st->directions,
 			       (GDestroyNotify)by_direction_clear);
-	st->types = split_list(types != NULL ? types : "");
+	st->types = checks_split_list(types != NULL ? types : "");
 	for (guint i = 0; keys != NULL && keys[i] != NULL && ok; i++) {
 		ByDirection b;
 		char *v;
@@ -102,7 +72,7 @@ stamped_parse(GKeyFile *kf, const char *group, const char *where,
 		}
 		v = g_key_file_get_string(kf, group, keys[i], NULL);
 		b.spec = g_strdup(keys[i] + 6);
-		b.types = split_list(v != NULL ? v : "");
+		b.types = checks_split_list(v != NULL ? v : "");
 		g_array_append_val(st->directions, b);
 		g_free(v);
 	}
@@ -135,7 +105,7 @@ stamped_wanted(const Stamped *st, const ChecksInput *in, const char *type)
 		const ByDirection *b =
 		    &g_array_index(st->directions, ByDirection, i);
 
-		if (direction_in(b->spec, direction) &&
+		if (checks_direction_in(b->spec, direction) &&
 		    g_strv_contains((const char *const *)b->types, type))
 			return TRUE;
 	}
@@ -221,7 +191,7 @@ seal_owner_parties(GKeyFile *kf, const char *group, const char *where,
 		   SealOwner *so, GError **error)
 {
 	char *text = g_key_file_get_string(kf, group, "parties", NULL);
-	char **items = split_list(text != NULL ? text : "");
+	char **items = checks_split_list(text != NULL ? text : "");
 	gboolean ok = items[0] != NULL;
 
 	for (guint i = 0; items[i] != NULL && ok; i++) {

@@ -6,35 +6,22 @@
  * nor classify. Near misses (what must pass) sit beside each failure. */
 #include <string.h>
 
-#include "checks/checks_int.h"
-
-#ifndef EVIDCHECK_RULES_DIR
-#define EVIDCHECK_RULES_DIR "rules"
-#endif
-#define CHECKS_2026 EVIDCHECK_RULES_DIR "/2026/checks.ini"
+#include "checks_fixture.h"
 
 #define ENT	  "广西桂鑫机械制造有限公司"
 #define PROV	  "南宁智联科技有限公司"
 #define ENT_CODE  "91450200MA5K12345X"
 #define PROV_CODE "91450100MA5N65432Y"
 
-static ChecksPolicy *policy;
-
-typedef struct {
-	CoreClaim *claim;
-	GPtrArray *documents;
-	GPtrArray *pages;
-	ChecksResult *result;
-} Fixture;
-
 /* A direction-4 claim with both parties, the product and the contract
  * declared. */
 static void
 fx_init(Fixture *fx, const char *direction)
 {
-	CoreClaim *c = core_claim_new();
+	CoreClaim *c;
 
-	c->direction = g_strdup(direction);
+	fx_init_bare(fx, direction);
+	c = fx->claim;
 	c->product_name = g_strdup("智能质检云平台");
 	c->enterprise.name = g_strdup(ENT);
 	c->enterprise.credit_code = g_strdup(ENT_CODE);
@@ -42,42 +29,6 @@ fx_init(Fixture *fx, const char *direction)
 	c->provider.credit_code = g_strdup(PROV_CODE);
 	c->contract_amount = g_strdup("60000.00");
 	c->voucher_amount = g_strdup("30000.00");
-	fx->claim = c;
-	fx->documents = core_ptr_array_new(core_document_free);
-	fx->pages = core_ptr_array_new(core_page_free);
-	fx->result = NULL;
-}
-
-static void
-fx_clear(Fixture *fx)
-{
-	checks_result_free(fx->result);
-	g_ptr_array_unref(fx->pages);
-	g_ptr_array_unref(fx->documents);
-	core_claim_free(fx->claim);
-}
-
-/* A one-page document of TYPE in FILE with fields "name=value" ... NULL,
- * read from a text layer. */
-static CoreDocument *
-add_doc(Fixture *fx, const char *file, const char *type, ...)
-{
-	CoreDocument *doc = core_document_new(file, type);
-	va_list ap;
-	const char *kv;
-
-	core_document_add_page(doc, 1);
-	doc->source = CORE_TEXT_PDF;
-	va_start(ap, type);
-	while ((kv = va_arg(ap, const char *)) != NULL) {
-		char **p = g_strsplit(kv, "=", 2);
-
-		core_document_set_field(doc, p[0], p[1]);
-		g_strfreev(p);
-	}
-	va_end(ap);
-	g_ptr_array_add(fx->documents, doc);
-	return doc;
 }
 
 /* Page 1 of FILE with one seal per organisation in ORGS (NULL-terminated;
@@ -100,30 +51,6 @@ add_sealed_page(Fixture *fx, const char *file, const char *const *orgs)
 			p->seal_orgs->pdata[i] = g_strdup(orgs[i]);
 	g_ptr_array_add(fx->pages, p);
 	return p;
-}
-
-static const ChecksOutcome *
-run_rule(Fixture *fx, const char *rule)
-{
-	ChecksInput in = {0};
-
-	in.claim_id = "T";
-	in.claim = fx->claim;
-	in.documents = fx->documents;
-	in.pages = fx->pages;
-	checks_result_free(fx->result);
-	fx->result = checks_evaluate_only(policy, &in, rule);
-	g_assert_cmpuint(fx->result->outcomes->len, ==, 1);
-	return g_ptr_array_index(fx->result->outcomes, 0);
-}
-
-static void
-assert_status(const ChecksOutcome *o, ChecksStatus status)
-{
-	if (o->status != status)
-		g_error("%s: %s, expected %s: %s", o->check,
-			checks_status_name(o->status),
-			checks_status_name(status), o->note);
 }
 
 static guint

@@ -6,64 +6,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "checks/checks_int.h"
+#include "checks_fixture.h"
 #include "classify/classify.h"
 
-#ifndef EVIDCHECK_RULES_DIR
-#define EVIDCHECK_RULES_DIR "rules"
-#endif
-#define CHECKS_2026 EVIDCHECK_RULES_DIR "/2026/checks.ini"
-#define TYPES_2026  EVIDCHECK_RULES_DIR "/2026/types.ini"
+#define TYPES_2026 EVIDCHECK_RULES_DIR "/2026/types.ini"
 
-static ChecksPolicy *policy;
 static ClassifyRules *types; /* to read fields as a scan does */
-
-typedef struct {
-	CoreClaim *claim;
-	GPtrArray *documents;
-	GPtrArray *pages;
-	ChecksResult *result;
-} Fixture;
-
-static void
-fx_init(Fixture *fx, const char *direction)
-{
-	fx->claim = core_claim_new();
-	fx->claim->direction = g_strdup(direction);
-	fx->documents = core_ptr_array_new(core_document_free);
-	fx->pages = core_ptr_array_new(core_page_free);
-	fx->result = NULL;
-}
-
-static void
-fx_clear(Fixture *fx)
-{
-	checks_result_free(fx->result);
-	g_ptr_array_unref(fx->pages);
-	g_ptr_array_unref(fx->documents);
-	core_claim_free(fx->claim);
-}
-
-/* A one-page document of TYPE in FILE with fields "name=value" ... NULL. */
-static CoreDocument *
-add_doc(Fixture *fx, const char *file, const char *type, ...)
-{
-	CoreDocument *doc = core_document_new(file, type);
-	va_list ap;
-	const char *kv;
-
-	core_document_add_page(doc, 1);
-	va_start(ap, type);
-	while ((kv = va_arg(ap, const char *)) != NULL) {
-		char **p = g_strsplit(kv, "=", 2);
-
-		core_document_set_field(doc, p[0], p[1]);
-		g_strfreev(p);
-	}
-	va_end(ap);
-	g_ptr_array_add(fx->documents, doc);
-	return doc;
-}
 
 static void
 add_page(Fixture *fx, const char *file, int page, const char *text)
@@ -87,32 +35,6 @@ add_read(Fixture *fx, const char *file, const char *type, const char *text)
 	g_free(norm);
 	g_ptr_array_add(fx->documents, doc);
 	add_page(fx, file, 1, text);
-}
-
-static const ChecksOutcome *
-run_rule(Fixture *fx, const char *rule)
-{
-	ChecksInput in = {0};
-
-	in.claim_id = "T";
-	in.claim = fx->claim;
-	in.documents = fx->documents;
-	in.pages = fx->pages;
-	checks_result_free(fx->result);
-	fx->result = checks_evaluate_only(policy, &in, rule);
-	g_assert_cmpuint(fx->result->outcomes->len, ==, 1);
-	return g_ptr_array_index(fx->result->outcomes, 0);
-}
-
-static void
-assert_status(const ChecksOutcome *o, ChecksStatus status)
-{
-	/* stdio, not g_error: GLib would turn the Chinese note into "?" in
-	 * a C locale. */
-	if (o->status != status)
-		fprintf(stderr, "%s: %s\n", o->check, o->note);
-	g_assert_cmpstr(checks_status_name(o->status), ==,
-			checks_status_name(status));
 }
 
 /* Exactly one finding of CODE, its message holding each of the strings
@@ -155,7 +77,7 @@ test_cycle_exact(void)
 {
 	Fixture fx;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-06-01", "2025-12-01"),
 		      CHECKS_PASSED);
 	g_assert_cmpuint(fx.result->findings->len, ==, 0);
@@ -167,7 +89,7 @@ test_cycle_one_day_short(void)
 {
 	Fixture fx;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-06-01", "2025-11-30"),
 		      CHECKS_FAILED);
 	assert_finding(&fx, "CYCLE_TOO_SHORT", "2025年6月1日", "2025年11月30日",
@@ -180,7 +102,7 @@ test_cycle_guide_example(void)
 {
 	Fixture fx;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-09-01", "2026-01-10"),
 		      CHECKS_FAILED);
 	assert_finding(
@@ -196,11 +118,11 @@ test_cycle_month_end(void)
 {
 	Fixture fx;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-08-31", "2026-02-28"),
 		      CHECKS_PASSED);
 	fx_clear(&fx);
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-08-31", "2026-02-27"),
 		      CHECKS_FAILED);
 	fx_clear(&fx);
@@ -211,13 +133,13 @@ test_cycle_multi_system(void)
 {
 	Fixture fx;
 
-	fx_init(&fx, "5");
+	fx_init_bare(&fx, "5");
 	assert_status(cycle(&fx, "multi_system", "2025-01-10", "2026-01-09"),
 		      CHECKS_FAILED);
 	assert_finding(&fx, "CYCLE_TOO_SHORT", "多系统集成项目不少于12个月",
 		       NULL);
 	fx_clear(&fx);
-	fx_init(&fx, "5");
+	fx_init_bare(&fx, "5");
 	assert_status(cycle(&fx, "multi_system", "2025-01-10", "2026-01-10"),
 		      CHECKS_PASSED);
 	fx_clear(&fx);
@@ -229,12 +151,12 @@ test_cycle_kind(void)
 	Fixture fx;
 	const ChecksOutcome *o;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	o = cycle(&fx, NULL, "2025-06-01", "2026-01-10");
 	assert_status(o, CHECKS_NOT_CHECKED);
 	g_assert_nonnull(strstr(o->note, "未声明项目类型（project_kind）"));
 	fx_clear(&fx);
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "other", "2025-06-01", "2025-07-01"),
 		      CHECKS_NOT_APPLICABLE);
 	g_assert_cmpuint(fx.result->findings->len, ==, 0);
@@ -249,7 +171,7 @@ test_cycle_dates(void)
 
 	/* The dates from the documents when claim.json has none; refs name
 	 * them. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	fx.claim->project_kind = g_strdup("single_line_mes");
 	add_doc(&fx, "合同.pdf", "contract", "signed_on=2025-09-01", NULL);
 	add_doc(&fx, "验收单.jpg", "acceptance_form", "accepted_on=2026-01-10",
@@ -261,21 +183,21 @@ test_cycle_dates(void)
 	fx_clear(&fx);
 
 	/* Accepted before it was signed: a date is wrong. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2026-01-10", "2025-09-01"),
 		      CHECKS_FAILED);
 	assert_finding(&fx, "CYCLE_TOO_SHORT", "倒置", NULL);
 	fx_clear(&fx);
 
 	/* No acceptance date anywhere: not_checked, saying where it looked. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	o = cycle(&fx, "single_line_mes", "2025-06-01", NULL);
 	assert_status(o, CHECKS_NOT_CHECKED);
 	g_assert_nonnull(strstr(o->note, "acceptance_form.accepted_on"));
 	fx_clear(&fx);
 
 	/* Another direction: not applicable. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	assert_status(cycle(&fx, "single_line_mes", "2025-06-01", "2025-07-01"),
 		      CHECKS_NOT_APPLICABLE);
 	fx_clear(&fx);
@@ -289,13 +211,13 @@ test_trial(void)
 	Fixture fx;
 	const ChecksOutcome *o;
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "验收单.pdf", "acceptance_form", "trial_from=2025-10-02",
 		"trial_to=2026-01-02", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_PASSED);
 	fx_clear(&fx);
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "验收单.pdf", "acceptance_form", "trial_from=2025-10-02",
 		"trial_to=2026-01-01", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_FAILED);
@@ -304,13 +226,13 @@ test_trial(void)
 	fx_clear(&fx);
 
 	/* Only "试运行期为两个月" written: the number decides. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "中期报告.pdf", "midterm_report", "trial_months=2", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_FAILED);
 	assert_finding(&fx, "TRIAL_RUN_TOO_SHORT", "2个月", NULL);
 	fx_clear(&fx);
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "中期报告.pdf", "midterm_report", "trial_months=3", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_PASSED);
 	fx_clear(&fx);
@@ -318,7 +240,7 @@ test_trial(void)
 	/* A trial end read as November (OCR: 01 → 11) after the acceptance
 	 * on 10 January counts up to the acceptance only: 2 months 9 days
 	 * from 1 November, not the 12 months the misreading would give. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "验收单.pdf", "acceptance_form", "accepted_on=2026-01-10",
 		"trial_from=2025-11-01", "trial_to=2026-11-08", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_FAILED);
@@ -326,7 +248,7 @@ test_trial(void)
 		       "晚于2026年1月10日", NULL);
 	fx_clear(&fx);
 
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	o = run_rule(&fx, "trial_run");
 	assert_status(o, CHECKS_NOT_CHECKED);
 	g_assert_nonnull(strstr(o->note, "trial_months"));
@@ -391,28 +313,28 @@ test_records(void)
 	const ChecksOutcome *o;
 
 	for (int style = 0; style < 4; style++) {
-		fx_init(&fx, "4");
+		fx_init_bare(&fx, "4");
 		assert_status(records(&fx, 35, 0, style), CHECKS_PASSED);
 		fx_clear(&fx);
 	}
 	/* 35 days with 6 missing in the middle: two runs of 14 and 15. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(records(&fx, 35, 6, 3), CHECKS_FAILED);
 	assert_finding(&fx, "RECORDS_TOO_SHORT", "中断6天", "允许不超过3天",
 		       NULL);
 	fx_clear(&fx);
 	/* A weekend's gap (2 days) does not break the month. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(records(&fx, 35, 2, 1), CHECKS_PASSED);
 	fx_clear(&fx);
 	/* 20 days: too short, and the report's date weeks later does not
 	 * make it longer. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	assert_status(records(&fx, 20, 0, 2), CHECKS_FAILED);
 	assert_finding(&fx, "RECORDS_TOO_SHORT", "仅19天", NULL);
 	fx_clear(&fx);
 	/* No records: the checklist reports it missing. */
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	o = run_rule(&fx, "operation_records");
 	assert_status(o, CHECKS_NOT_CHECKED);
 	fx_clear(&fx);
@@ -438,7 +360,7 @@ test_records_weekly(void)
 		    g_date_get_month(&e), g_date_get_day(&e), 6000 + w);
 		g_date_add_days(&d, 7);
 	}
-	fx_init(&fx, "4");
+	fx_init_bare(&fx, "4");
 	add_doc(&fx, "周报.pdf", "operation_records", NULL);
 	add_page(&fx, "周报.pdf", 1, s->str);
 	assert_status(run_rule(&fx, "operation_records"), CHECKS_PASSED);
@@ -451,7 +373,7 @@ test_records_weekly(void)
 static void
 agency(Fixture *fx, const char *direction)
 {
-	fx_init(fx, direction);
+	fx_init_bare(fx, direction);
 	fx->claim->delivery = g_strdup("agency");
 	fx->claim->contract_signed_on = g_strdup("2025-06-01");
 	fx->claim->accepted_on = g_strdup("2026-01-10");
@@ -504,7 +426,7 @@ test_authorization(void)
 
 	/* Self-developed: not applicable; agency without a letter: the
 	 * checklist's MISSING_EVIDENCE, here not_checked. */
-	fx_init(&fx, "6");
+	fx_init_bare(&fx, "6");
 	fx.claim->delivery = g_strdup("self");
 	assert_status(run_rule(&fx, "authorization"), CHECKS_NOT_APPLICABLE);
 	fx_clear(&fx);
@@ -566,7 +488,7 @@ test_cert_expired(void)
 	Fixture fx;
 	const CoreFinding *f;
 
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "资质/CMA.pdf", "cma_cert", "number=202012345678",
@@ -580,7 +502,7 @@ test_cert_expired(void)
 	fx_clear(&fx);
 
 	/* Lapsed during the service: named at the acceptance. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "资质/CMA.pdf", "cma_cert", "valid_until=2025-10-31",
@@ -591,7 +513,7 @@ test_cert_expired(void)
 	fx_clear(&fx);
 
 	/* Not yet valid when the contract was signed, by its issue date. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "资质/CNAS.pdf", "cnas_cert", "valid_from=2025-09-01",
@@ -610,7 +532,7 @@ test_cert_valid(void)
 	Fixture fx;
 	const ChecksOutcome *o;
 
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "资质/CMA.pdf", "cma_cert", "valid_from=2024-01-15",
@@ -621,7 +543,7 @@ test_cert_valid(void)
 	fx_clear(&fx);
 
 	/* One read, one not: not_checked, the note naming both. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "资质/CMA.pdf", "cma_cert", "valid_until=2030-01-14",
@@ -634,7 +556,7 @@ test_cert_valid(void)
 	fx_clear(&fx);
 
 	/* No certificate of those types: not applicable. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	o = run_rule(&fx, "outcome_certificates");
 	assert_status(o, CHECKS_NOT_APPLICABLE);
 	g_assert_nonnull(strstr(o->note, "本申报无"));
@@ -642,7 +564,7 @@ test_cert_valid(void)
 
 	/* Read from the certificates' text: a CMA valid throughout; a 两化融合
 	 * certificate lapsed before the acceptance. */
-	fx_init(&fx, "14.1");
+	fx_init_bare(&fx, "14.1");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_read(&fx, "资质/CMA.pdf", "cma_cert",
@@ -651,7 +573,7 @@ test_cert_valid(void)
 		 "发证日期：2024年1月15日\n有效期至：2030年1月14日\n");
 	assert_status(run_rule(&fx, "provider_certificates"), CHECKS_PASSED);
 	fx_clear(&fx);
-	fx_init(&fx, "9");
+	fx_init_bare(&fx, "9");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_read(
 	    &fx, "证书/两化融合.pdf", "iim_cert",
@@ -663,7 +585,7 @@ test_cert_valid(void)
 	fx_clear(&fx);
 
 	/* An outcome certificate is judged on acceptance only. */
-	fx_init(&fx, "11");
+	fx_init_bare(&fx, "11");
 	fx.claim->contract_signed_on = g_strdup("2025-06-01");
 	fx.claim->accepted_on = g_strdup("2026-01-10");
 	add_doc(&fx, "证书/ISO9001.pdf", "management_system_cert",
