@@ -198,6 +198,10 @@ GRegex *checks_key_regex(GKeyFile *kf, const char *group, const char *key,
 gboolean checks_key_int(GKeyFile *kf, const char *group, const char *key,
 			const char *where, int lo, int hi, int dflt, int *out,
 			GError **error);
+/* KEY as a decimal number (an amount in yuan, or a rate: "0.80" is 80)
+ * into *FEN, hundredths; absent or not a number is an error. */
+gboolean checks_key_amount(GKeyFile *kf, const char *group, const char *key,
+			   const char *where, gint64 *fen, GError **error);
 /* Whether DIRECTION ("4", "14.1") is in SPEC ("3-8; 14.1; 20"; a range of
  * whole numbers takes in the sub-items). SPEC NULL: every direction;
  * DIRECTION NULL: none. */

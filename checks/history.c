@@ -720,20 +720,6 @@ quota_free(gpointer p)
 }
 
 static gboolean
-get_amount(GKeyFile *kf, const char *group, const char *key, const char *where,
-	   gint64 *fen, GError **error)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-	gboolean ok = v != NULL && checks_amount_parse(g_strstrip(v), fen);
-
-	if (!ok)
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-			    "%s: %s must be an amount in yuan", where, key);
-	g_free(v);
-	return ok;
-}
-
-static gboolean
 parse_tiers(GKeyFile *kf, const char *group, const char *where, Quota *q,
 	    GError **error)
 {
@@ -747,7 +733,7 @@ parse_tiers(GKeyFile *kf, const char *group, const char *where, Quota *q,
 
 		if (!g_str_has_prefix(keys[i], "tier."))
 			continue;
-		ok = get_amount(kf, group, keys[i], where, &fen, error);
+		ok = checks_key_amount(kf, group, keys[i], where, &fen, error);
 		if (ok)
 			g_hash_table_insert(q->tiers, g_strdup(keys[i] + 5),
 					    g_memdup2(&fen, sizeof(fen)));
@@ -794,7 +780,7 @@ quota_parse(GKeyFile *kf, const char *group, const char *where, GError **error)
 	g_free(party);
 	ok = ok && parse_year_of(kf, group, where, q, error);
 	if (ok && g_key_file_has_key(kf, group, "cap", NULL))
-		ok = get_amount(kf, group, "cap", where, &q->cap, error);
+		ok = checks_key_amount(kf, group, "cap", where, &q->cap, error);
 	else if (ok)
 		ok = parse_tiers(kf, group, where, q, error);
 	if (ok && q->tiers != NULL && g_hash_table_size(q->tiers) == 0) {

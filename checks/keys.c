@@ -100,6 +100,22 @@ checks_key_int(GKeyFile *kf, const char *group, const char *key,
 	return TRUE;
 }
 
+gboolean
+checks_key_amount(GKeyFile *kf, const char *group, const char *key,
+		  const char *where, gint64 *fen, GError **error)
+{
+	char *v = checks_key_string(kf, group, key, NULL);
+	gboolean ok = v != NULL && checks_amount_parse(v, fen);
+
+	if (!ok)
+		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+			    "%s: key \"%s\" must be a decimal number, not "
+			    "\"%s\"",
+			    where, key, v != NULL ? v : "");
+	g_free(v);
+	return ok;
+}
+
 /* One entry: "4", "14.1", or a range of whole numbers "3-8", which takes
  * in the sub-items (14.1 is in 3-20). "14.10" is how a JSON number 14.1
  * comes back, hence the comparison as numbers. */

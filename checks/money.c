@@ -395,23 +395,6 @@ subsidy_cap_free(gpointer p)
 	g_free(sc);
 }
 
-/* KEY as an amount into *OUT (rate "0.80" is 80 "fen": a percentage). */
-static gboolean
-key_amount(GKeyFile *kf, const char *group, const char *key, const char *where,
-	   gint64 *out, GError **error)
-{
-	char *v = g_key_file_get_string(kf, group, key, NULL);
-	gboolean ok = v != NULL && checks_amount_parse(g_strstrip(v), out);
-
-	if (!ok)
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-			    "%s: key \"%s\" must be a decimal number, not "
-			    "\"%s\"",
-			    where, key, v != NULL ? v : "");
-	g_free(v);
-	return ok;
-}
-
 static gpointer
 subsidy_cap_parse(GKeyFile *kf, const char *group, const char *where,
 		  GError **error)
@@ -422,8 +405,8 @@ subsidy_cap_parse(GKeyFile *kf, const char *group, const char *where,
 			       error) ||
 	    !checks_key_source(kf, group, "base", where, TRUE, &sc->base,
 			       error) ||
-	    !key_amount(kf, group, "rate", where, &sc->rate, error) ||
-	    !key_amount(kf, group, "cap", where, &sc->cap, error)) {
+	    !checks_key_amount(kf, group, "rate", where, &sc->rate, error) ||
+	    !checks_key_amount(kf, group, "cap", where, &sc->cap, error)) {
 		subsidy_cap_free(sc);
 		return NULL;
 	}
