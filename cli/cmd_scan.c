@@ -65,7 +65,8 @@ option_context(Options *o)
 	     "Policy edition (default: the newest in the rules folder)",
 	     "EDITION"},
 	    {"rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
-	     "Rules folder holding <edition>/types.ini and evidence.ini",
+	     "Rules folder holding <edition>/types.ini, evidence.ini and "
+	     "checks.ini",
 	     "DIR"},
 	    {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
 	     "Pages OCR'd at once (default: one per core)", "N"},

@@ -17,11 +17,12 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	const char *rules_dir; /* holds <edition>/types.ini, evidence.ini;
-				  NULL: the built-in default */
-	const char *policy;    /* edition such as "2026"; NULL: the newest */
-	int jobs;	       /* OCR workers; <= 0: one per core */
-	const char *tessdata;  /* NULL: Tesseract's default */
+	/* Holds <edition>/types.ini, evidence.ini and checks.ini; NULL: the
+	 * built-in default. */
+	const char *rules_dir;
+	const char *policy;   /* edition such as "2026"; NULL: the newest */
+	int jobs;	      /* OCR workers; <= 0: one per core */
+	const char *tessdata; /* NULL: Tesseract's default */
 } ScanOptions;
 
 typedef struct ScanContext ScanContext;
