@@ -3,6 +3,8 @@
 #ifndef EVIDCHECK_CLI_H
 #define EVIDCHECK_CLI_H
 
+#include "store/store.h"
+
 /* Exit codes, documented in the README and `evidcheck --help`. */
 enum {
 	CLI_EXIT_PASS = 0,    /* every checked claim passed */
@@ -12,5 +14,20 @@ enum {
 
 /* `evidcheck scan DIR [options]`. ARGV[0] is "scan". */
 int cli_scan(int argc, char **argv);
+
+/* `evidcheck batch ROOT [options]`: every claim folder under ROOT, with
+ * an index. ARGV[0] is "batch". */
+int cli_batch(int argc, char **argv);
+
+/* `evidcheck history CLAIM_ID [options]`: every scan of a claim. ARGV[0]
+ * is "history". */
+int cli_history(int argc, char **argv);
+/* `evidcheck findings [options]`: findings of each claim's latest scan.
+ * ARGV[0] is "findings". */
+int cli_findings(int argc, char **argv);
+/* The store the query verbs read (cmd_history.c): DB, or the default. One
+ * that does not exist is an error, not created empty. Caller owns
+ * (store_close), or NULL with ERROR set naming the file. */
+Store *cli_query_store(const char *db, GError **error);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmd_scan.c - `evidcheck scan DIR`: check one claim folder, print the
- * summary (or the JSON report), optionally write the JSON report to a
- * file, record the scan in the store, and exit 0 pass / 1 flagged. */
+ * summary (or the JSON or HTML report), optionally write the JSON report
+ * (--out) and the HTML report (--html) to files, record the scan in the
+ * store, and exit 0 pass / 1 flagged. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 typedef struct {
 	char *format;
 	char *out;
+	char *html;
 	char *direction;
 	char *scene;
 	char *delivery;
@@ -28,6 +30,7 @@ options_clear(Options *o)
 {
 	g_free(o->format);
 	g_free(o->out);
+	g_free(o->html);
 	g_free(o->direction);
 	g_free(o->scene);
 	g_free(o->delivery);
@@ -43,9 +46,12 @@ option_context(Options *o)
 {
 	const GOptionEntry entries[] = {
 	    {"format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
-	     "What goes to stdout: text (default) or json", "FORMAT"},
+	     "What goes to stdout: text (default), json or html", "FORMAT"},
 	    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
-	     "Also write the JSON report to FILE", "FILE"},
+	     "Also write the JSON report to FILE (whatever the format)",
+	     "FILE"},
+	    {"html", 0, 0, G_OPTION_ARG_FILENAME, &o->html,
+	     "Also write the HTML report to FILE", "FILE"},
 	    {"direction", 'd', 0, G_OPTION_ARG_STRING, &o->direction,
 	     "Direction 1..20 (14.1.., 15.1..); overrides claim.json", "N"},
 	    {"scene", 0, 0, G_OPTION_ARG_STRING, &o->scene,
@@ -89,9 +95,9 @@ options_check(const Options *o, int argc, GError **error)
 		return FALSE;
 	}
 	if (o->format != NULL && strcmp(o->format, "text") != 0 &&
-	    strcmp(o->format, "json") != 0) {
+	    strcmp(o->format, "json") != 0 && strcmp(o->format, "html") != 0) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
-			    "--format must be text or json, not '%s'",
+			    "--format must be text, json or html, not '%s'",
 			    o->format);
 		return FALSE;
 	}
@@ -130,36 +136,65 @@ open_store(const Options *o, GError **error)
 	return store;
 }
 
+static gboolean
+format_is(const Options *o, const char *format)
+{
+	return o->format != NULL && strcmp(o->format, format) == 0;
+}
+
+/* Write REPORT (WHAT names it in the message) to PATH; FALSE on failure,
+ * said on stderr. */
+static gboolean
+write_report(const char *path, const char *report, const char *what)
+{
+	GError *error = NULL;
+
+	if (g_file_set_contents(path, report, -1, &error))
+		return TRUE;
+	fprintf(stderr, "evidcheck: cannot write the %s report: %s\n", what,
+		error->message);
+	g_error_free(error);
+	return FALSE;
+}
+
 /* Output, then the record: a store that fails to save must not cost the
- * reviewer the report, so it only warns. */
+ * reviewer the report, so it only warns. The HTML report is made once,
+ * for stdout and --html alike: it renders page thumbnails. */
 static int
 emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 {
 	char *json = reports_json(r, ctx);
+	char *html = NULL;
 	GError *error = NULL;
 	int code = g_str_equal(scan_result_verdict(r), "pass")
 		       ? CLI_EXIT_PASS
 		       : CLI_EXIT_FLAGGED;
 
-	if (o->format != NULL && strcmp(o->format, "json") == 0) {
+	if (format_is(o, "html") || o->html != NULL)
+		html = reports_html(r, ctx);
+	if (format_is(o, "json")) {
 		fputs(json, stdout);
+	} else if (format_is(o, "html")) {
+		fputs(html, stdout);
 	} else {
 		char *text = reports_text(r, ctx, use_color());
 
 		fputs(text, stdout);
 		g_free(text);
 	}
-	if (o->out != NULL && !g_file_set_contents(o->out, json, -1, &error)) {
-		fprintf(stderr, "evidcheck: cannot write the report: %s\n",
-			error->message);
-		g_clear_error(&error);
+	if (o->out != NULL && !write_report(o->out, json, "JSON"))
 		code = CLI_EXIT_FATAL;
-	}
+	if (o->html != NULL && !write_report(o->html, html, "HTML"))
+		code = CLI_EXIT_FATAL;
+	/* So that a batch later knows this scan used today's rules. */
+	if (store != NULL)
+		store_set_rules_version(store, scan_context_rules_version(ctx));
 	if (store != NULL && scan_result_save(r, json, store, &error) < 0) {
 		fprintf(stderr, "evidcheck: warning: scan not recorded: %s\n",
 			error->message);
 		g_clear_error(&error);
 	}
+	g_free(html);
 	g_free(json);
 	return code;
 }

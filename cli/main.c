@@ -17,6 +17,12 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  scan DIR     check one claim folder and report (see scan --help)\n"
+    "  batch ROOT   check every claim folder under ROOT, skip unchanged "
+    "ones,\n               write a report each and an index (see batch "
+    "--help)\n"
+    "  history ID   every scan of a claim in the store, newest first\n"
+    "  findings     findings of each claim's latest scan (--code, "
+    "--severity,\n               --since)\n"
     "  version      print the version\n"
     "\n"
     "exit status: 0 pass, 1 flagged, 2 usage or fatal error\n";
@@ -45,6 +51,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return cli_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "batch") == 0)
+		return cli_batch(argc - 1, argv + 1);
+	if (strcmp(argv[1], "history") == 0)
+		return cli_history(argc - 1, argv + 1);
+	if (strcmp(argv[1], "findings") == 0)
+		return cli_findings(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("evidcheck %s\n", EVIDCHECK_VERSION);

@@ -91,6 +91,45 @@ cleanup:
 	return ok;
 }
 
+/* Each file's name and bytes, in a fixed order: renaming or editing any
+ * of them gives another version. */
+static char *
+rules_version(const char *rules_dir, const char *edition, GError **error)
+{
+	static const char *const names[] = {"types.ini", "evidence.ini",
+					    "checks.ini"};
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	char *out = NULL;
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *path =
+		    g_build_filename(rules_dir, edition, names[i], NULL);
+		char *data = NULL;
+		gsize len = 0;
+		gboolean ok = g_file_get_contents(path, &data, &len, error);
+
+		g_checksum_update(sum, (const guchar *)names[i],
+				  (gssize)strlen(names[i]) + 1);
+		if (ok)
+			g_checksum_update(sum, (const guchar *)data,
+					  (gssize)len);
+		g_free(data);
+		g_free(path);
+		if (!ok)
+			goto cleanup;
+	}
+	out = g_strdup(g_checksum_get_string(sum));
+cleanup:
+	g_checksum_free(sum);
+	return out;
+}
+
+const char *
+scan_context_rules_version(const ScanContext *ctx)
+{
+	return ctx->rules_version;
+}
+
 ScanContext *
 scan_context_new(const ScanOptions *options, GError **error)
 {
@@ -111,7 +150,9 @@ scan_context_new(const ScanOptions *options, GError **error)
 	ctx->edition = options->policy != NULL
 			   ? g_strdup(options->policy)
 			   : newest_edition(rules_dir, error);
-	if (ctx->edition == NULL || !load_rules(ctx, rules_dir, error)) {
+	if (ctx->edition == NULL || !load_rules(ctx, rules_dir, error) ||
+	    (ctx->rules_version =
+		 rules_version(rules_dir, ctx->edition, error)) == NULL) {
 		scan_context_free(ctx);
 		return NULL;
 	}
@@ -145,6 +186,7 @@ scan_context_free(ScanContext *ctx)
 	g_free(ctx->edition);
 	g_free(ctx->tessdata);
 	g_free(ctx->engine_key);
+	g_free(ctx->rules_version);
 	g_free(ctx);
 }
 

@@ -435,11 +435,12 @@ search_seals(Scan *s, GPtrArray *docs)
 {
 	for (guint d = 0; d < docs->len; d++) {
 		const CoreDocument *doc = g_ptr_array_index(docs, d);
-		GPtrArray *search = g_ptr_array_new();
+		GPtrArray *search;
 		const IngestFile *file = NULL;
 
 		if (!classify_type_is_sealed(s->ctx->rules, doc->type))
 			continue;
+		search = g_ptr_array_new();
 		for (guint k = 0; k < doc->pages->len; k++) {
 			char *ref = core_ref(doc->file,
 					     g_array_index(doc->pages, int, k));

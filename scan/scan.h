@@ -36,6 +36,11 @@ void scan_context_free(ScanContext *ctx);
 /* The classification rules of the loaded edition. Borrowed. */
 const ClassifyRules *scan_context_rules(const ScanContext *ctx);
 
+/* The version of the loaded rules: lowercase hex SHA-256 over the
+ * edition's types.ini, evidence.ini and checks.ini as read, so a batch
+ * re-checks claims when any rule (even a comment) changed. Borrowed. */
+const char *scan_context_rules_version(const ScanContext *ctx);
+
 /* Values given on the command line; each overrides claim.json. */
 typedef struct {
 	const char *direction;

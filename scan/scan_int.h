@@ -42,7 +42,8 @@ struct ScanContext {
 	ChecksPolicy *checks; /* checks.ini */
 	char *edition;
 	char *tessdata;
-	char *engine_key; /* what OCR'd text is cached under */
+	char *engine_key;    /* what OCR'd text is cached under */
+	char *rules_version; /* SHA-256 of the edition's rules files */
 	int jobs;
 	GAsyncQueue *idle_engines; /* OcrEngine* not in use */
 	GMutex lock;		   /* guards n_engines, n_rings and n_lines */

@@ -11,6 +11,7 @@
 #include "store_migrations_003.h"
 #include "store_migrations_004.h"
 #include "store_migrations_005.h"
+#include "store_migrations_006.h"
 #include "store_schema.h"
 
 gboolean
@@ -51,9 +52,9 @@ user_version(Store *s)
 
 /* Step N takes the store from version N to N + 1; the base schema is the
  * first step, so a new file and an old one follow the same path. */
-static const char *const steps[] = {store_schema, store_migrations_002,
+static const char *const steps[] = {store_schema,	  store_migrations_002,
 				    store_migrations_003, store_migrations_004,
-				    store_migrations_005};
+				    store_migrations_005, store_migrations_006};
 
 G_STATIC_ASSERT(G_N_ELEMENTS(steps) == STORE_SCHEMA_VERSION);
 
@@ -149,6 +150,7 @@ store_close(Store *store)
 		return;
 	sqlite3_close(store->db);
 	g_free(store->path);
+	g_free(store->rules_version);
 	g_free(store);
 }
 
@@ -331,9 +333,9 @@ insert_scan(Store *s, const StoreScan *scan, GError **error)
 	sqlite3_stmt *st = store_prepare(
 	    s,
 	    "INSERT INTO scan(claim_id, folder, policy, direction, "
-	    "verdict, scanned_at, report_json) "
+	    "verdict, scanned_at, report_json, rules_version) "
 	    "VALUES(?1, ?2, ?3, ?4, ?5, "
-	    "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6)",
+	    "strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?6, ?7)",
 	    error);
 
 	if (st == NULL)
@@ -344,6 +346,7 @@ insert_scan(Store *s, const StoreScan *scan, GError **error)
 	store_bind_text(st, 4, scan->direction);
 	store_bind_text(st, 5, scan->verdict);
 	store_bind_text(st, 6, scan->report_json);
+	store_bind_text(st, 7, s->rules_version);
 	if (!store_step_done(s, st, error, "saving a scan"))
 		return -1;
 	return sqlite3_last_insert_rowid(s->db);

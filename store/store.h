@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 /* How long a writer waits for another process holding the store. */
 #define STORE_BUSY_TIMEOUT_MS 10000
 
@@ -202,6 +202,106 @@ int store_scan_count(Store *store, const char *claim_id);
 
 /* How many pages are cached for SHA256 under ENGINE; -1 on error. */
 int store_page_count(Store *store, const char *sha256, const char *engine);
+
+/* ---- batch: what `evidcheck batch` skips (batch.c) ------------------ */
+
+/* Record VERSION (scan_context_rules_version; copied, NULL: none) with
+ * every scan saved through STORE from now on, in the scan's own
+ * transaction, so a later batch can tell whether the rules changed. */
+void store_set_rules_version(Store *store, const char *version);
+
+/* A claim's latest scan, as a batch decides whether to scan it again.
+ * Every string and table owned. */
+typedef struct {
+	gint64 scan_id;
+	char *policy;
+	char *rules_version; /* NULL: not recorded (before schema 6) */
+	char *scanned_at;    /* ISO 8601 UTC */
+	char *report_json;
+	GHashTable *files; /* path -> sha256 ("" when it was unreadable) */
+} StoreLastScan;
+
+void store_last_scan_free(StoreLastScan *last);
+
+/* The latest scan of CLAIM_ID (any folder, any policy). Returns a new
+ * StoreLastScan the caller owns; NULL with ERROR unset when the claim was
+ * never scanned, NULL with ERROR set when the store cannot be read. */
+StoreLastScan *store_last_scan(Store *store, const char *claim_id,
+			       GError **error);
+
+/* ---- queries a reviewer runs (query.c) ------------------------------
+ * Read-only views over scan, scan_file and finding for `evidcheck
+ * history` and `evidcheck findings`. */
+
+/* How a file of a scan differs from the claim's scan before it. */
+typedef enum {
+	STORE_FILE_FIRST,     /* the claim's first scan: nothing to compare */
+	STORE_FILE_UNCHANGED, /* same path, same sha256 */
+	STORE_FILE_ADDED,     /* path not in the scan before */
+	STORE_FILE_CHANGED,   /* same path, another sha256 (re-uploaded) */
+	STORE_FILE_REMOVED    /* in the scan before, not in this one */
+} StoreFileChange;
+
+/* "first", "unchanged", "added", "changed" or "removed". Static. */
+const char *store_file_change_name(StoreFileChange change);
+
+typedef struct {
+	char *path;   /* the claim's own name for the file */
+	char *sha256; /* "" when unreadable; REMOVED: the earlier scan's */
+	char *before; /* CHANGED: the earlier scan's sha256, else NULL */
+	char *error;  /* why it could not be read, or NULL */
+	StoreFileChange change;
+} StoreHistoryFile;
+
+/* One scan of a claim. Every string and array owned. */
+typedef struct {
+	gint64 scan_id;
+	char *scanned_at; /* ISO 8601 UTC */
+	char *policy;
+	char *direction; /* NULL when unknown */
+	char *verdict;
+	int n_errors;
+	int n_warnings;
+	GPtrArray *codes;	/* char*, this scan's distinct codes, sorted */
+	GPtrArray *codes_fixed; /* char*, the scan before's codes absent here */
+	GPtrArray *files; /* StoreHistoryFile*, by path, removed ones too */
+} StoreHistoryScan;
+
+void store_history_scan_free(StoreHistoryScan *scan);
+
+/* Every scan of CLAIM_ID, newest first, each compared with the one
+ * before it. A new array of StoreHistoryScan* the caller owns (empty
+ * when the store has no scan of the claim), or NULL with ERROR set. */
+GPtrArray *store_query_history(Store *store, const char *claim_id,
+			       GError **error);
+
+/* What store_query_findings keeps; a NULL member keeps everything. */
+typedef struct {
+	const char *code;     /* e.g. "NAME_MISMATCH" */
+	const char *severity; /* "error" or "warning" */
+	const char *since;    /* scans at or after this ISO date/time */
+} StoreFindingFilter;
+
+/* A finding of a claim's latest scan. Every string and array owned. */
+typedef struct {
+	char *claim_id;
+	gint64 scan_id;
+	char *scanned_at;
+	char *code;
+	char *severity;
+	char *item; /* checklist item, or NULL */
+	char *message;
+	GPtrArray *refs; /* char* "file#page" */
+} StoreFindingRow;
+
+void store_finding_row_free(StoreFindingRow *row);
+
+/* The findings FILTER keeps of the latest scan of each claim (a re-scan
+ * supersedes the earlier scans' findings), by claim id then in report
+ * order. A new array of StoreFindingRow* the caller owns (empty when none
+ * match), or NULL with ERROR set. */
+GPtrArray *store_query_findings(Store *store, const StoreFindingFilter *filter,
+				GError **error);
 
 G_END_DECLS
 

@@ -12,6 +12,7 @@
 struct Store {
 	sqlite3 *db;
 	char *path;
+	char *rules_version; /* stamped on every scan saved; may be NULL */
 };
 
 /* Set ERROR to "store PATH: WHAT failed: <sqlite message>"; FALSE. */
