@@ -15,6 +15,14 @@
  * killed batch rerun goes on with the claims not yet saved. A claim that
  * cannot be scanned is a failed row, never the end of the batch; it
  * counts as flagged for the exit status (it has not been shown to pass).
+ *
+ * Across claims: the cross-claim rules compare a scan with the latest
+ * scans of the other claims as they are when it is made, so of two claims
+ * sharing an invoice only the later one would be flagged. After the pass
+ * over all claims, each claim of the batch that another claim's newer
+ * scan bears on (store_batch_newer_related) is scanned again: re-checked,
+ * from the OCR cache. An unchanged claim in that case is not skipped, so
+ * a claim scanned before a later run's claims catches up.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +33,11 @@
 
 #include "cli/cli.h"
 #include "reports/reports.h"
+
+/* Page hashes this near count as shared when deciding to re-check: at
+ * least checks.ini's phash_max_distance (6), which the batch does not
+ * read; a wider net only costs a re-check from the OCR cache. */
+#define RECHECK_PHASH_DISTANCE 10
 
 /* The command line; strings owned (options_clear). */
 typedef struct {
@@ -111,7 +124,9 @@ option_context(Options *o)
 	g_option_context_set_description(
 	    oc, "A claim folder holds claim.json, or is a sub-folder of ROOT "
 		"holding files.\nUnchanged claims (same files, policy and "
-		"rules) are skipped.\nExit status: 0 every claim passed, 1 "
+		"rules) are skipped,\nunless a claim scanned since shares "
+		"evidence or a party with them:\nthose are re-checked.\nExit "
+		"status: 0 every claim passed, 1 "
 		"any flagged or failed, 2 usage or fatal error.");
 	return oc;
 }
@@ -510,6 +525,29 @@ scan_one(Batch *b, const Claim *c, ReportsBatchRow *row)
 	return json;
 }
 
+/* NULL when no other claim's scan since SCAN_ID (CLAIM_ID's latest)
+ * bears on it; else why it is re-checked ("rechecked: ...", which the
+ * summary counts). */
+static char *
+recheck_reason(Batch *b, const char *claim_id, gint64 scan_id)
+{
+	GError *error = NULL;
+	char *other = store_batch_newer_related(b->store, claim_id, scan_id,
+						RECHECK_PHASH_DISTANCE, &error);
+	char *why = NULL;
+
+	if (error != NULL) {
+		/* Only costs a re-check that might have been skipped. */
+		why = g_strdup_printf("rechecked: store unreadable: %s",
+				      error->message);
+		g_clear_error(&error);
+	} else if (other != NULL) {
+		why = g_strdup_printf("rechecked: %s scanned since", other);
+	}
+	g_free(other);
+	return why;
+}
+
 /* The stored report when the last scan still holds, else a new scan. */
 static char *
 report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
@@ -526,6 +564,8 @@ report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
 	} else {
 		row->reason = rescan_reason(b, c->folder, last);
 	}
+	if (row->reason == NULL)
+		row->reason = recheck_reason(b, row->claim_id, last->scan_id);
 	if (row->reason == NULL) {
 		row->status = "skipped";
 		row->reason =
@@ -538,11 +578,14 @@ report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
 	return json;
 }
 
+/* Write JSON as ROW's report: a re-check replaces the file written for
+ * it earlier in the run, under the same name. */
 static void
 write_report(Batch *b, ReportsBatchRow *row, const char *json)
 {
 	GError *error = NULL;
-	char *name = report_name(b, row->claim_id);
+	char *name = row->report != NULL ? g_steal_pointer(&row->report)
+					 : report_name(b, row->claim_id);
 	char *path = g_build_filename(b->out_dir, name, NULL);
 
 	if (!reports_batch_row_fill(row, json, &error) ||
@@ -653,6 +696,74 @@ run_all(Batch *b)
 	}
 }
 
+/* ---- re-checks: claims another claim's newer scan bears on ---------- */
+
+/* Scan C again when a scan of another claim saved after its latest one
+ * bears on it (the claims after it in this batch, or those of another
+ * run); ROW, done or skipped, becomes the re-check's. TRUE when scanned
+ * again. */
+static gboolean
+recheck_claim(Batch *b, const Claim *c, ReportsBatchRow *row)
+{
+	GError *error = NULL;
+	StoreLastScan *last = store_last_scan(b->store, row->claim_id, &error);
+	char *why = last != NULL
+			? recheck_reason(b, row->claim_id, last->scan_id)
+			: NULL;
+	gint64 start = g_get_monotonic_time();
+	char *json;
+
+	/* Unreadable or unsaved: nothing newer can be told apart. */
+	g_clear_error(&error);
+	store_last_scan_free(last);
+	if (why == NULL)
+		return FALSE;
+	row->status = "done";
+	g_free(row->reason);
+	row->reason = why;
+	json = scan_one(b, c, row);
+	if (json != NULL)
+		write_report(b, row, json);
+	else
+		g_clear_pointer(&row->report, g_free);
+	row->seconds +=
+	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+	fprintf(stderr, "evidcheck: %s %s %s %.1f s: %s\n", row->claim_id,
+		row->status, row->verdict != NULL ? row->verdict : "-",
+		row->seconds, row->reason);
+	g_free(json);
+	return TRUE;
+}
+
+/* In CLAIMS' order, so a claim re-checked here is the newer scan the
+ * claims after it are asked about, and two claims sharing an invoice are
+ * each re-checked at most once. Pass one asked every claim it skipped
+ * about the store as it was then, so only a claim decided before a scan
+ * of this run (one done after it, or a re-check) is asked again: a rerun
+ * with nothing changed asks nothing here. */
+static void
+recheck_all(Batch *b)
+{
+	guint last_done = 0; /* one past the last row scanned by pass one */
+	gboolean rechecked = FALSE;
+
+	for (guint i = 0; i < b->rows->len; i++) {
+		const ReportsBatchRow *row = g_ptr_array_index(b->rows, i);
+
+		if (g_str_equal(row->status, "done"))
+			last_done = i + 1;
+	}
+	for (guint i = 0; i < b->rows->len; i++) {
+		ReportsBatchRow *row = g_ptr_array_index(b->rows, i);
+
+		if (g_str_equal(row->status, "failed") ||
+		    (i + 1 >= last_done && !rechecked))
+			continue;
+		rechecked |=
+		    recheck_claim(b, g_ptr_array_index(b->claims, i), row);
+	}
+}
+
 /* ---- the index and the end ------------------------------------------ */
 
 static gboolean
@@ -680,7 +791,7 @@ write_index(const Batch *b, GError **error)
 static int
 summarize(const Batch *b)
 {
-	guint pass = 0, flagged = 0, failed = 0, skipped = 0;
+	guint pass = 0, flagged = 0, failed = 0, skipped = 0, rechecked = 0;
 	double elapsed =
 	    (double)(g_get_monotonic_time() - b->start) / G_USEC_PER_SEC;
 	char *took = duration(elapsed);
@@ -690,13 +801,17 @@ summarize(const Batch *b)
 
 		failed += g_str_equal(r->status, "failed");
 		skipped += g_str_equal(r->status, "skipped");
+		rechecked += g_str_equal(r->status, "done") &&
+			     g_str_has_prefix(r->reason, "rechecked: ");
 		pass += g_strcmp0(r->verdict, "pass") == 0;
 		flagged += g_strcmp0(r->verdict, "flagged") == 0;
 	}
 	fprintf(stderr,
 		"evidcheck: %u claims in %s: %u pass, %u flagged, %u failed "
-		"(%u skipped as unchanged); index: %s/index.html\n",
-		b->rows->len, took, pass, flagged, failed, skipped, b->out_dir);
+		"(%u skipped as unchanged, %u rechecked for claims scanned "
+		"since); index: %s/index.html\n",
+		b->rows->len, took, pass, flagged, failed, skipped, rechecked,
+		b->out_dir);
 	for (guint i = 0; i < b->rows->len; i++) {
 		const ReportsBatchRow *r = g_ptr_array_index(b->rows, i);
 
@@ -787,6 +902,7 @@ run(const Options *o, const char *root, gint64 since)
 			"%s: left out\n",
 			dropped, o->since);
 	run_all(&b);
+	recheck_all(&b);
 	if (!write_index(&b, &error))
 		goto cleanup;
 	code = summarize(&b);

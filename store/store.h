@@ -229,6 +229,21 @@ void store_last_scan_free(StoreLastScan *last);
 StoreLastScan *store_last_scan(Store *store, const char *claim_id,
 			       GError **error);
 
+/* A claim other than CLAIM_ID whose latest scan came after SCAN_ID (the
+ * latest of CLAIM_ID) and differs, in what the cross-claim rules compare
+ * CLAIM_ID's with, from that claim's scan SCAN_ID was compared with: an
+ * evidence key of SCAN_ID's (a page hash within PHASH_DISTANCE bits)
+ * gained or lost, or the facts of a claim of the same enterprise or
+ * provider new or changed. Then SCAN_ID's cross-claim findings are stale
+ * (e.g. claim B scanned after A reused A's invoice: B is flagged, A not
+ * yet). A re-check that changed nothing of that claim's is no reason, so
+ * two claims never re-check each other in turn. Returns the claim id
+ * (caller owns); NULL with ERROR unset when there is none, NULL with
+ * ERROR set when the store cannot be read. */
+char *store_batch_newer_related(Store *store, const char *claim_id,
+				gint64 scan_id, int phash_distance,
+				GError **error);
+
 /* ---- queries a reviewer runs (query.c) ------------------------------
  * Read-only views over scan, scan_file and finding for `evidcheck
  * history` and `evidcheck findings`. */

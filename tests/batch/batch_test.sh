@@ -87,4 +87,51 @@ batch --rules "$work/rules" --since 2024-01-01
 expect "rows since 2024" "$(($(wc -l <"$out/summary.csv") - 1))" 3
 grep -q '2 claims have no file modified since' "$work/log" ||
 	fail "--since did not say what it left out"
+
+# 6. Across claims: two claims sharing one invoice number. The first is
+# scanned before the second exists in the store, so it is re-checked
+# after the pass, and both are flagged.
+root=$work/dup db=$work/dup.db out=$work/dup-out
+mkdir -p "$root"
+"$fx" claim "$src/tests/e2e/dup_invoice/before.ini" "$root/a" >/dev/null
+"$fx" claim "$src/tests/e2e/dup_invoice/recipe.ini" "$root/b" >/dev/null
+# Written before the scans' second, as claims are, so claim.json (the
+# same second counts as changed) does not defeat the skip on the rerun.
+find "$root" -exec touch -d 2025-01-01 {} +
+batch
+expect "duplicate exit status" $rc 1
+for id in GXFWQ-2026-000045 GXFWQ-2026-000046; do
+	grep -q '"DUPLICATE_EVIDENCE"' "$out/$id.json" ||
+		fail "$id's report has no DUPLICATE_EVIDENCE"
+	grep -q "^$id,.*,flagged,.*DUPLICATE_EVIDENCE" "$out/summary.csv" ||
+		fail "$id not flagged DUPLICATE_EVIDENCE in summary.csv"
+done
+grep -q '^GXFWQ-2026-000045,a,.*,done,rechecked: GXFWQ-2026-000046 scanned' \
+	"$out/summary.csv" || fail "the first claim was not re-checked"
+grep -q '1 rechecked' "$work/log" || fail "the summary does not count it"
+# Nothing changed: both skipped, both still flagged, neither re-checked.
+batch
+expect "duplicate rerun skipped" "$(count skipped)" 2
+for id in GXFWQ-2026-000045 GXFWQ-2026-000046; do
+	grep -q "^$id,.*,flagged,.*DUPLICATE_EVIDENCE" "$out/summary.csv" ||
+		fail "$id not flagged on the rerun"
+done
+
+# 7. Across runs: the first claim alone, then the second in another
+# batch; the next run over the first does not skip it.
+db=$work/dup2.db
+mv "$root/b" "$work/dup-b"
+batch
+expect "first claim alone" "$(grep -c ',done,new,' "$out/summary.csv")" 1
+root=$work/dup-b-root
+mkdir -p "$root" && mv "$work/dup-b" "$root/b"
+batch
+grep -q '^GXFWQ-2026-000046,.*,flagged,.*DUPLICATE_EVIDENCE' \
+	"$out/summary.csv" || fail "the second claim is not flagged"
+root=$work/dup
+batch
+grep -q '^GXFWQ-2026-000045,a,.*,flagged,.*DUPLICATE_EVIDENCE.*,done,rechecked: GXFWQ-2026-000046' \
+	"$out/summary.csv" || fail "the next run skipped the first claim"
+batch
+expect "caught up" "$(count skipped)" 1
 echo "batch_test: ok"
