@@ -55,6 +55,7 @@ typedef struct {
 	Tri value;
 	GPtrArray *refs;    /* char* "file#page" used, when TRUE; owned */
 	GString *absent;    /* Chinese description of what is absent */
+	GString *absent_en; /* the same in English, by type id */
 	GPtrArray *unknown; /* char* type ids that could not be checked */
 } ExprOutcome;
 

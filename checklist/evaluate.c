@@ -15,16 +15,19 @@ typedef struct {
 	GString *note;
 } Choice;
 
-/* Append a finding about ITEM (or NULL); takes MESSAGE. */
+/* Append a finding about ITEM (or NULL); takes MESSAGE and MESSAGE_EN
+ * (the same in English). */
 static void
 add_finding(ChecklistResult *result, const char *code, CoreSeverity severity,
-	    const char *item, char *message)
+	    const char *item, char *message, char *message_en)
 {
 	CoreFinding *f = core_finding_new(code, severity, message);
 
+	core_finding_set_english(f, "%s", message_en);
 	f->item = g_strdup(item);
 	g_ptr_array_add(result->findings, f);
 	g_free(message);
+	g_free(message_en);
 }
 
 static void note_add(GString *note, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -54,24 +57,39 @@ direction_unknown(const ChecklistPolicy *policy, const CoreClaim *claim,
 		  ChecklistResult *result)
 {
 	char *known = joined_directions(policy);
+	char *known_en = g_strjoinv(", ", policy->direction_ids);
 	const char *given = claim != NULL ? claim->direction : NULL;
-	char *msg;
+	char *msg, *msg_en;
 
-	if (given == NULL || *given == '\0')
+	if (given == NULL || *given == '\0') {
+		msg_en = g_strdup_printf(
+		    "Direction unknown: no direction declared, so the "
+		    "acceptance checklist cannot be applied; fill in "
+		    "\"direction\" in claim.json (e.g. \"4\") or pass "
+		    "--direction (directions of the %s guide: %s)",
+		    policy->edition, known_en);
 		msg = g_strdup_printf(
 		    "申报方向未知：未声明 direction，无法对照验收材料清单；"
 		    "请在 claim.json 中填写 \"direction\"（如 \"4\"），"
 		    "或运行时用 --direction 指定（%s年指南的方向：%s）",
 		    policy->edition, known);
-	else
+	} else {
+		msg_en = g_strdup_printf(
+		    "Direction unknown: \"%s\" is not a direction of the %s "
+		    "guide, so the acceptance checklist cannot be applied; "
+		    "correct \"direction\" in claim.json or pass "
+		    "--direction (one of: %s)",
+		    given, policy->edition, known_en);
 		msg = g_strdup_printf(
 		    "申报方向未知：“%s”不是%s年指南的方向，无法对照验收"
 		    "材料清单；请更正 claim.json 的 \"direction\"，或运行时"
 		    "用 --direction 指定（可选：%s）",
 		    given, policy->edition, known);
-	add_finding(result, "DIRECTION_UNKNOWN", CORE_SEVERITY_ERROR, NULL,
-		    msg);
+	}
+	add_finding(result, "DIRECTION_UNKNOWN", CORE_SEVERITY_ERROR, NULL, msg,
+		    msg_en);
 	g_free(known);
+	g_free(known_en);
 }
 
 static gboolean
@@ -87,12 +105,19 @@ check_agency(const PolicyDirection *dir, const CoreClaim *claim,
 {
 	if (dir->agency_allowed != 0 || !is_agency(claim))
 		return;
-	add_finding(result, "AGENCY_NOT_ALLOWED", CORE_SEVERITY_ERROR, NULL,
-		    g_strdup_printf("方向%s（%s）暂不支持授权代理服务，本申报的"
-				    "交付方式却为代理（delivery = agency）；"
-				    "该方向只能以服务商自研产品（自有计算机"
-				    "软件著作权）申报",
-				    dir->id, dir->name));
+	add_finding(
+	    result, "AGENCY_NOT_ALLOWED", CORE_SEVERITY_ERROR, NULL,
+	    g_strdup_printf("方向%s（%s）暂不支持授权代理服务，本申报的"
+			    "交付方式却为代理（delivery = agency）；"
+			    "该方向只能以服务商自研产品（自有计算机"
+			    "软件著作权）申报",
+			    dir->id, dir->name),
+	    g_strdup_printf("Direction %s does not yet accept "
+			    "authorized-agency service, but this claim's "
+			    "delivery is agency (delivery = agency); "
+			    "this direction accepts only the provider's "
+			    "own product (its own software copyright)",
+			    dir->id));
 }
 
 static char *
@@ -116,19 +141,35 @@ static void
 check_scene(const PolicyDirection *dir, const CoreClaim *claim,
 	    ChecklistResult *result)
 {
-	char *scenes;
+	char *scenes, *scenes_en;
 
 	if (dir->scene_ids->len == 0 || claim->scene == NULL ||
 	    *claim->scene == '\0' ||
 	    g_hash_table_contains(dir->scenes, claim->scene))
 		return;
 	scenes = scene_list(dir);
-	add_finding(result, "SCENE_UNKNOWN", CORE_SEVERITY_WARNING, NULL,
-		    g_strdup_printf("申报场景“%s”不是方向%s（%s）的细分场景"
-				    "（%s）；合同须对应《指南》场景分类签署，"
-				    "请更正 claim.json 的 \"scene\"",
-				    claim->scene, dir->id, dir->name, scenes));
+	{
+		GString *s = g_string_new(NULL);
+
+		for (guint i = 0; i < dir->scene_ids->len; i++)
+			g_string_append_printf(
+			    s, "%s%s", i > 0 ? ", " : "",
+			    (char *)g_ptr_array_index(dir->scene_ids, i));
+		scenes_en = g_string_free(s, FALSE);
+	}
+	add_finding(
+	    result, "SCENE_UNKNOWN", CORE_SEVERITY_WARNING, NULL,
+	    g_strdup_printf("申报场景“%s”不是方向%s（%s）的细分场景"
+			    "（%s）；合同须对应《指南》场景分类签署，"
+			    "请更正 claim.json 的 \"scene\"",
+			    claim->scene, dir->id, dir->name, scenes),
+	    g_strdup_printf("Scene \"%s\" is not one of direction "
+			    "%s's scenes (%s); contracts must follow the "
+			    "guide's scene classification, so correct "
+			    "\"scene\" in claim.json",
+			    claim->scene, dir->id, scenes_en));
 	g_free(scenes);
+	g_free(scenes_en);
 }
 
 /* "场景3（质量智能检测）" or "自研（self）", for notes. */
@@ -244,17 +285,24 @@ static void
 raise_missing(const PolicyItem *item, const Expr *expr, const ExprOutcome *o,
 	      ChecklistResult *result)
 {
-	char *msg;
+	char *msg, *msg_en;
 
-	if (is_single_type(expr))
+	if (is_single_type(expr)) {
 		msg = g_strdup_printf("缺少%s%s（%s）；请补充上传",
 				      item->number, item->label, expr->type);
-	else
+		msg_en = g_strdup_printf("Missing %s (item %s); please upload "
+					 "it",
+					 expr->type, item->id);
+	} else {
 		msg =
 		    g_strdup_printf("缺少%s%s：未见%s；请补充上传",
 				    item->number, item->label, o->absent->str);
+		msg_en = g_strdup_printf("Missing item %s: no %s found; please "
+					 "upload it",
+					 item->id, o->absent_en->str);
+	}
 	add_finding(result, "MISSING_EVIDENCE", CORE_SEVERITY_ERROR, item->id,
-		    msg);
+		    msg, msg_en);
 }
 
 static char *

@@ -206,6 +206,7 @@ outcome_init(ExprOutcome *out)
 	out->value = TRI_TRUE;
 	out->refs = core_ptr_array_new(g_free);
 	out->absent = g_string_new(NULL);
+	out->absent_en = g_string_new(NULL);
 	out->unknown = core_ptr_array_new(g_free);
 }
 
@@ -216,6 +217,9 @@ expr_outcome_clear(ExprOutcome *out)
 	if (out->absent != NULL)
 		g_string_free(out->absent, TRUE);
 	out->absent = NULL;
+	if (out->absent_en != NULL)
+		g_string_free(out->absent_en, TRUE);
+	out->absent_en = NULL;
 	g_clear_pointer(&out->unknown, g_ptr_array_unref);
 }
 
@@ -268,9 +272,14 @@ eval_type(const Expr *e, GPtrArray *documents, const ChecklistTypes *types,
 		g_string_append(out->absent, e->type);
 	else
 		g_string_append_printf(out->absent, "%s（%s）", label, e->type);
-	if (e->count > 1)
+	g_string_append(out->absent_en, e->type);
+	if (e->count > 1) {
 		g_string_append_printf(out->absent, "至少%d页，仅见%u页",
 				       e->count, pages);
+		g_string_append_printf(out->absent_en,
+				       " (at least %d pages, only %u seen)",
+				       e->count, pages);
+	}
 	if (out->value == TRI_UNKNOWN)
 		add_unique(out->unknown, e->type);
 }
@@ -310,6 +319,12 @@ eval_group(const Expr *e, GPtrArray *documents, const ChecklistTypes *types,
 			g_string_append_printf(out->absent, "%s%s%s",
 					       wrap ? "「" : "", k->absent->str,
 					       wrap ? "」" : "");
+			if (out->absent_en->len > 0)
+				g_string_append(out->absent_en,
+						all ? ", " : " or ");
+			g_string_append_printf(
+			    out->absent_en, "%s%s%s", wrap ? "(" : "",
+			    k->absent_en->str, wrap ? ")" : "");
 		}
 		expr_outcome_clear(k);
 	}

@@ -5,23 +5,30 @@
 
 #include "checks/checks_int.h"
 
-/* What a date source's field is, for messages ("验收（2026年1月10日）"). */
+/* What a date source's field is, for messages ("验收（2026年1月10日）";
+ * EN: "acceptance (2026-01-10)"). */
 static const char *
-date_role(const ChecksValue *v)
+date_role_in(const ChecksValue *v, gboolean en)
 {
 	static const struct {
-		const char *field, *role;
+		const char *field, *role, *role_en;
 	} roles[] = {
-	    {"contract.signed_on", "合同签订"},
-	    {"signed_on", "合同签订"},
-	    {"accepted_on", "验收"},
-	    {"date", "开票"},
+	    {"contract.signed_on", "合同签订", "contract signing"},
+	    {"signed_on", "合同签订", "contract signing"},
+	    {"accepted_on", "验收", "acceptance"},
+	    {"date", "开票", "invoicing"},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(roles); i++)
 		if (g_strcmp0(v->field, roles[i].field) == 0)
-			return roles[i].role;
+			return en ? roles[i].role_en : roles[i].role;
 	return v->field;
+}
+
+static const char *
+date_role(const ChecksValue *v)
+{
+	return date_role_in(v, FALSE);
 }
 
 /* NOTE without the "；" its last part ends in. Borrowed. */
@@ -142,10 +149,11 @@ typedef struct {
 } Letter;
 
 static CoreFinding *
-letter_fail(Letter *l, const char *message)
+letter_fail(Letter *l, const char *message, const char *message_en)
 {
 	CoreFinding *f = checks_run_fail(l->run, "%s", message);
 
+	core_finding_set_english(f, "%s", message_en);
 	checks_run_ref(l->run, f, l->doc);
 	return f;
 }
@@ -156,30 +164,45 @@ letter_stated(Letter *l, const char *region, const char *scope,
 	      gboolean has_period)
 {
 	GString *missing = g_string_new(NULL);
+	GString *missing_en = g_string_new(NULL);
 
-	if (region == NULL)
+	if (region == NULL) {
 		g_string_append(missing, "授权地域、");
-	if (!has_period)
+		g_string_append(missing_en, "region, ");
+	}
+	if (!has_period) {
 		g_string_append(missing, "授权期限、");
-	if (scope == NULL)
+		g_string_append(missing_en, "period, ");
+	}
+	if (scope == NULL) {
 		g_string_append(missing, "授权范围、");
+		g_string_append(missing_en, "scope, ");
+	}
 	if (missing->len > 0) {
-		char *msg;
+		char *msg, *msg_en;
 
 		g_string_truncate(missing, missing->len - strlen("、"));
+		g_string_truncate(missing_en, missing_en->len - 2);
 		msg = g_strdup_printf("授权委托书未写明%s：代理产品的授权书须明"
 				      "确授权地域、期限及服务范围",
 				      missing->str);
-		letter_fail(l, msg);
+		msg_en = g_strdup_printf(
+		    "The authorization letter does not state its %s: a "
+		    "letter for an agented product must state the authorized "
+		    "region, period and scope of service",
+		    missing_en->str);
+		letter_fail(l, msg, msg_en);
 		g_free(msg);
+		g_free(msg_en);
 	}
 	g_string_free(missing, TRUE);
+	g_string_free(missing_en, TRUE);
 }
 
 static void
 letter_region(Letter *l, const char *region)
 {
-	char *msg;
+	char *msg, *msg_en;
 
 	if (region == NULL)
 		return;
@@ -191,8 +214,14 @@ letter_region(Letter *l, const char *region)
 	msg = g_strdup_printf("授权委托书的授权地域为“%s”，未包含广西：在广西"
 			      "提供服务须获得覆盖广西的授权",
 			      region);
-	letter_fail(l, msg);
+	msg_en = g_strdup_printf("The authorization letter's region is "
+				 "\"%s\", which does not include Guangxi: "
+				 "serving in Guangxi needs an authorization "
+				 "covering Guangxi",
+				 region);
+	letter_fail(l, msg, msg_en);
 	g_free(msg);
+	g_free(msg_en);
 }
 
 /* The period must run from the signing (or earlier) to the acceptance
@@ -225,12 +254,21 @@ letter_cover(Letter *l, const char *period, const char *from_text,
 		char *msg = g_strdup_printf("授权期限自%s起，晚于%s（%"
 					    "s）：授权期限须覆盖项目全实施周期",
 					    a, date_role(&cf), b);
-		CoreFinding *f = letter_fail(l, msg);
+		char *ae = checks_date_text_en(&from),
+		     *be = checks_date_text_en(&c_from);
+		char *msg_en = g_strdup_printf(
+		    "The authorization period starts on %s, after the %s "
+		    "(%s): the authorization must cover the whole project",
+		    ae, date_role_in(&cf, TRUE), be);
+		CoreFinding *f = letter_fail(l, msg, msg_en);
 
 		checks_run_ref(l->run, f, cf.doc);
 		g_free(a);
 		g_free(b);
 		g_free(msg);
+		g_free(ae);
+		g_free(be);
+		g_free(msg_en);
 	}
 	if (has_until && has_ct && g_date_compare(&until, &c_to) < 0) {
 		char *a = checks_date_text(&until),
@@ -238,12 +276,21 @@ letter_cover(Letter *l, const char *period, const char *from_text,
 		char *msg = g_strdup_printf("授权期限至%s止，早于%s（%"
 					    "s）：授权期限须覆盖项目全实施周期",
 					    a, date_role(&ct), b);
-		CoreFinding *f = letter_fail(l, msg);
+		char *ae = checks_date_text_en(&until),
+		     *be = checks_date_text_en(&c_to);
+		char *msg_en = g_strdup_printf(
+		    "The authorization period ends on %s, before the %s "
+		    "(%s): the authorization must cover the whole project",
+		    ae, date_role_in(&ct, TRUE), be);
+		CoreFinding *f = letter_fail(l, msg, msg_en);
 
 		checks_run_ref(l->run, f, ct.doc);
 		g_free(a);
 		g_free(b);
 		g_free(msg);
+		g_free(ae);
+		g_free(be);
+		g_free(msg_en);
 	}
 	if (!has_cf || !has_ct) {
 		g_string_append_printf(
@@ -327,6 +374,7 @@ typedef struct {
 	 * the reviewer then. */
 	CoreSeverity from_severity;
 	char *from_hint;
+	char *from_hint_en; /* the same in English, or NULL */
 } CertValid;
 
 static void
@@ -339,6 +387,7 @@ cert_free(gpointer p)
 	checks_source_free(c->during_from);
 	checks_source_free(c->during_to);
 	g_free(c->from_hint);
+	g_free(c->from_hint_en);
 	g_free(c);
 }
 
@@ -363,6 +412,10 @@ cert_from_keys(GKeyFile *kf, const char *group, const char *where, CertValid *c,
 	c->from_hint = g_key_file_get_string(kf, group, "from_hint", NULL);
 	if (c->from_hint != NULL)
 		g_strstrip(c->from_hint);
+	c->from_hint_en =
+	    g_key_file_get_string(kf, group, "from_hint_en", NULL);
+	if (c->from_hint_en != NULL)
+		g_strstrip(c->from_hint_en);
 	return ok;
 }
 
@@ -403,13 +456,24 @@ fail:
 	return NULL;
 }
 
+/* The certificate as messages name it; in English (EN) by its type id. */
 static char *
-cert_name(const CertValid *c, const CoreDocument *doc)
+cert_name(const CertValid *c, const CoreDocument *doc, gboolean en)
 {
 	const char *name = g_hash_table_lookup(c->names, doc->type);
 	const char *number = core_document_get_field(doc, "number");
 	const char *holder = core_document_get_field(doc, "holder");
-	GString *s = g_string_new(name != NULL ? name : doc->type);
+	GString *s = g_string_new(name != NULL && !en ? name : doc->type);
+
+	if (en) {
+		if (number != NULL || holder != NULL)
+			g_string_append_printf(
+			    s, " (%s%s%s%s)", number != NULL ? "no. " : "",
+			    number != NULL ? number : "",
+			    number != NULL && holder != NULL ? ", " : "",
+			    holder != NULL ? holder : "");
+		return g_string_free(s, FALSE);
+	}
 
 	if (number != NULL || holder != NULL) {
 		g_string_append(s, "（");
@@ -434,12 +498,14 @@ typedef struct {
 
 static void cert_fail(CertRun *cr, const CoreDocument *doc,
 		      const ChecksValue *when, CoreSeverity severity,
-		      const char *fmt, ...) G_GNUC_PRINTF(5, 6);
+		      const char *msg_en, const char *fmt, ...)
+    G_GNUC_PRINTF(6, 7);
 
-/* A failure of certificate DOC on the service date WHEN; refs both. */
+/* A failure of certificate DOC on the service date WHEN; refs both.
+ * MSG_EN: the same in English. */
 static void
 cert_fail(CertRun *cr, const CoreDocument *doc, const ChecksValue *when,
-	  CoreSeverity severity, const char *fmt, ...)
+	  CoreSeverity severity, const char *msg_en, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -449,6 +515,7 @@ cert_fail(CertRun *cr, const CoreDocument *doc, const ChecksValue *when,
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	f = checks_run_fail_as(cr->run, NULL, severity, "%s", msg);
+	core_finding_set_english(f, "%s", msg_en);
 	checks_run_ref(cr->run, f, doc);
 	checks_run_ref(cr->run, f, when->doc);
 	g_string_append_printf(cr->results, "%s；", msg);
@@ -458,7 +525,8 @@ cert_fail(CertRun *cr, const CoreDocument *doc, const ChecksValue *when,
 static void
 cert_one(CertRun *cr, const CoreDocument *doc)
 {
-	char *name = cert_name(cr->c, doc);
+	char *name = cert_name(cr->c, doc, FALSE);
+	char *name_en = cert_name(cr->c, doc, TRUE);
 	GDate until, vfrom;
 	gboolean has_until = checks_date_parse(
 	    core_document_get_field(doc, "valid_until"), &until);
@@ -483,23 +551,45 @@ cert_one(CertRun *cr, const CoreDocument *doc)
 
 		const ChecksValue *when = before ? &cr->vf : &cr->vt;
 
-		cert_fail(cr, doc, when, cr->run->rule->severity,
+		char *ue = checks_date_text_en(&until);
+		char *we = checks_date_text_en(before ? &cr->from : &cr->to);
+		char *en = g_strdup_printf(
+		    "%s is valid until %s: it had expired by the %s (%s)",
+		    name_en, ue, date_role_in(when, TRUE), we);
+
+		cert_fail(cr, doc, when, cr->run->rule->severity, en,
 			  "%s有效期至%s，%s（%s）时已过期", name, tu,
 			  date_role(when), before ? sf : st);
+		g_free(ue);
+		g_free(we);
+		g_free(en);
 		bad = TRUE;
 	}
 	if (has_from && g_date_compare(&vfrom, &cr->from) > 0) {
-		cert_fail(cr, doc, &cr->vf, cr->c->from_severity,
+		char *fe = checks_date_text_en(&vfrom);
+		char *se = checks_date_text_en(&cr->from);
+		char *en = g_strdup_printf(
+		    "%s is valid from %s: it was not yet valid at the %s "
+		    "(%s)%s%s",
+		    name_en, fe, date_role_in(&cr->vf, TRUE), se,
+		    cr->c->from_hint_en != NULL ? "; " : "",
+		    cr->c->from_hint_en != NULL ? cr->c->from_hint_en : "");
+
+		cert_fail(cr, doc, &cr->vf, cr->c->from_severity, en,
 			  "%s自%s起有效，%s（%s）时尚未生效%s%s", name, tf,
 			  date_role(&cr->vf), sf,
 			  cr->c->from_hint != NULL ? "；" : "",
 			  cr->c->from_hint != NULL ? cr->c->from_hint : "");
+		g_free(fe);
+		g_free(se);
+		g_free(en);
 		bad = TRUE;
 	}
 	if (has_until && !bad)
 		g_string_append_printf(cr->results, "%s有效期至%s，%s时有效；",
 				       name, tu, date_role(&cr->vt));
 	g_free(name);
+	g_free(name_en);
 	g_free(tu);
 	g_free(tf);
 	g_free(sf);
@@ -555,9 +645,9 @@ cert_run(const ChecksRule *rule, const ChecksInput *in, ChecksRun *run)
 	g_ptr_array_unref(docs);
 }
 
-static const char *const cert_keys[] = {"types",  "during_from",   "during_to",
-					"name.*", "from_severity", "from_hint",
-					NULL};
+static const char *const cert_keys[] = {
+    "types",	     "during_from", "during_to",    "name.*",
+    "from_severity", "from_hint",   "from_hint_en", NULL};
 
 const ChecksKind checks_kind_cert_valid = {"cert_valid", cert_keys, cert_parse,
 					   cert_free, cert_run};

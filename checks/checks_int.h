@@ -133,12 +133,17 @@ gboolean checks_period_at_least(const GDate *from, const GDate *to, int months);
 char *checks_period_text(const GDate *from, const GDate *to);
 /* "2026年1月10日". Caller owns. */
 char *checks_date_text(const GDate *date);
+/* English forms for core_finding_set_english: "2026-01-10", "5 months
+ * 29 days", "60,000.00 yuan". Caller owns. */
+char *checks_date_text_en(const GDate *date);
+char *checks_period_text_en(const GDate *from, const GDate *to);
 
 /* A decimal yuan amount ("60000.00", "60,000") into fen; FALSE when not
  * an amount. */
 gboolean checks_amount_parse(const char *text, gint64 *fen);
 /* "60,000.00元". Caller owns. */
 char *checks_amount_text(gint64 fen);
+char *checks_amount_text_en(gint64 fen);
 
 /* NAME as compared: NFKC, whitespace and punctuation dropped, letters
  * lower-cased; brackets of either width are the same. Caller owns. */

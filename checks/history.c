@@ -198,12 +198,12 @@ typedef struct {
 } Dup;
 
 static const char *
-key_label(const char *kind)
+key_label(const char *kind, gboolean en)
 {
 	if (strcmp(kind, STORE_KEY_INVOICE) == 0)
-		return "发票号码";
+		return en ? "Invoice number" : "发票号码";
 	if (strcmp(kind, STORE_KEY_SERIAL) == 0)
-		return "银行流水号";
+		return en ? "Bank transaction serial" : "银行流水号";
 	return "";
 }
 
@@ -238,28 +238,48 @@ report(Dup *d, const StoreKey *own, const StoreKey *other, int distance)
 	char *other_ref = core_ref(other->file, other->page);
 	CoreFinding *f;
 
-	if (strcmp(own->kind, STORE_KEY_FILE) == 0)
+	if (strcmp(own->kind, STORE_KEY_FILE) == 0) {
 		f = checks_run_fail(d->run,
 				    "文件 %s 与申报 %s 的文件 %s 内容相同",
 				    own_ref, other->claim_id, other_ref);
-	else if (strcmp(own->kind, STORE_KEY_TEXT) == 0)
+		core_finding_set_english(
+		    f, "File %s has the same content as file %s of claim %s",
+		    own_ref, other_ref, other->claim_id);
+	} else if (strcmp(own->kind, STORE_KEY_TEXT) == 0) {
 		/* Word for word is suspect, not proof: one enterprise's two
 		 * projects may share a provider's boilerplate page. */
 		f = checks_run_fail_as(d->run, NULL, CORE_SEVERITY_WARNING,
 				       "页面 %s 的文字与申报 %s 的页面 %s "
 				       "完全相同，请核实是否重复使用",
 				       own_ref, other->claim_id, other_ref);
-	else if (strcmp(own->kind, STORE_KEY_PHASH) == 0)
+		core_finding_set_english(
+		    f,
+		    "The text of page %s is identical to page %s of claim %s; "
+		    "check whether it was reused",
+		    own_ref, other_ref, other->claim_id);
+	} else if (strcmp(own->kind, STORE_KEY_PHASH) == 0) {
 		f = checks_run_fail(
 		    d->run,
 		    "页面 %s 的图像与申报 %s 的页面 %s 为同一画面"
 		    "（图像指纹 64 位中相差 %d 位：同一图片另存、压缩或"
 		    "重新扫描）",
 		    own_ref, other->claim_id, other_ref, distance);
-	else
+		core_finding_set_english(
+		    f,
+		    "The image of page %s is the same picture as page %s of "
+		    "claim %s (image fingerprints differ in %d of 64 bits: the "
+		    "same image re-saved, compressed or rescanned)",
+		    own_ref, other_ref, other->claim_id, distance);
+	} else {
 		f = checks_run_fail(d->run, "%s %s 已用于申报 %s（%s）",
-				    key_label(own->kind), own->value,
+				    key_label(own->kind, FALSE), own->value,
 				    other->claim_id, other_ref);
+		core_finding_set_english(f,
+					 "%s %s was already used in claim "
+					 "%s (%s)",
+					 key_label(own->kind, TRUE), own->value,
+					 other->claim_id, other_ref);
+	}
 	checks_run_ref_page(d->run, f, own->file, own->page);
 	g_free(own_ref);
 	g_free(other_ref);
@@ -580,33 +600,39 @@ limit_counts(const Limit *l, const StoreFacts *mine, const StoreFacts *o)
 }
 
 static char *
-party_text(const char *name, const char *code)
+party_text(const char *name, const char *code, gboolean en)
 {
 	if (known(name))
 		return g_strdup(name);
-	return g_strdup_printf("（信用代码 %s）", code);
+	return g_strdup_printf(en ? "(credit code %s)" : "（信用代码 %s）",
+			       code);
 }
 
 static char *
-limit_scope(const Limit *l, const StoreFacts *f)
+limit_scope(const Limit *l, const StoreFacts *f, gboolean en)
 {
 	GString *s = g_string_new(NULL);
-	char *e = party_text(f->enterprise_name, f->enterprise_code);
+	char *e = party_text(f->enterprise_name, f->enterprise_code, en);
 
-	g_string_append_printf(s, "企业 %s", e);
+	g_string_append_printf(s, en ? "Enterprise %s" : "企业 %s", e);
 	g_free(e);
 	if (l->same & SAME_PROVIDER) {
-		char *p = party_text(f->provider_name, f->provider_code);
+		char *p = party_text(f->provider_name, f->provider_code, en);
 
-		g_string_append_printf(s, " 与服务商 %s", p);
+		g_string_append_printf(
+		    s, en ? " with provider %s" : " 与服务商 %s", p);
 		g_free(p);
 	}
 	if (l->same & (SAME_DIRECTION | SAME_SCENE))
-		g_string_append_printf(s, " 在方向%s", f->direction);
+		g_string_append_printf(s, en ? " in direction %s" : " 在方向%s",
+				       f->direction);
 	if ((l->same & SAME_SCENE) && known(f->scene))
-		g_string_append_printf(s, "场景%s", f->scene);
+		g_string_append_printf(s, en ? ", scene %s" : "场景%s",
+				       f->scene);
 	if (l->within_months > 0)
-		g_string_append_printf(s, " %d个月内", l->within_months);
+		g_string_append_printf(s,
+				       en ? " within %d months" : " %d个月内",
+				       l->within_months);
 	return g_string_free(s, FALSE);
 }
 
@@ -614,9 +640,9 @@ static void
 limit_judge(const Limit *l, const ChecksInput *in, ChecksRun *run,
 	    const StoreFacts *mine, GPtrArray *others)
 {
-	GString *hits = g_string_new(NULL);
+	GString *hits = g_string_new(NULL), *hits_en = g_string_new(NULL);
 	int n = 0, unknown = 0;
-	char *scope = limit_scope(l, mine);
+	char *scope = limit_scope(l, mine, FALSE);
 
 	for (guint i = 0; i < others->len; i++) {
 		const StoreOther *o = g_ptr_array_index(others, i);
@@ -632,6 +658,12 @@ limit_judge(const Limit *l, const ChecksInput *in, ChecksRun *run,
 
 			list_append(hits, "、", item);
 			g_free(item);
+			item = g_strdup_printf("%s (signed %s)", o->claim_id,
+					       known(o->facts->signed_on)
+						   ? o->facts->signed_on
+						   : "on an unknown date");
+			list_append(hits_en, ", ", item);
+			g_free(item);
 			n++;
 		}
 	}
@@ -639,7 +671,14 @@ limit_judge(const Limit *l, const ChecksInput *in, ChecksRun *run,
 		CoreFinding *f = checks_run_fail(
 		    run, "%s已签订用券合同 %d 个（上限 %d 个）：本申报及 %s",
 		    scope, n + 1, l->max, hits->str);
+		char *scope_en = limit_scope(l, mine, TRUE);
 
+		core_finding_set_english(
+		    f,
+		    "%s has signed %d voucher contracts (limit %d): this claim "
+		    "and %s",
+		    scope_en, n + 1, l->max, hits_en->str);
+		g_free(scope_en);
 		ref_contracts(run, f, in);
 	} else if (unknown > 0) {
 		checks_run_pass(run,
@@ -653,6 +692,7 @@ limit_judge(const Limit *l, const ChecksInput *in, ChecksRun *run,
 	}
 	g_free(scope);
 	g_string_free(hits, TRUE);
+	g_string_free(hits_en, TRUE);
 }
 
 static void
@@ -892,10 +932,10 @@ quota_judge(const Quota *q, const ChecksInput *in, ChecksRun *run,
 	GString *list = g_string_new(NULL);
 	int unknown = 0;
 	gint64 rest = quota_others(q, mine, year, others, list, &unknown);
-	char *party =
-	    q->provider
-		? party_text(mine->provider_name, mine->provider_code)
-		: party_text(mine->enterprise_name, mine->enterprise_code);
+	char *party = q->provider ? party_text(mine->provider_name,
+					       mine->provider_code, FALSE)
+				  : party_text(mine->enterprise_name,
+					       mine->enterprise_code, FALSE);
 	char *total = checks_amount_text(own + rest);
 	char *cap = checks_amount_text(limit);
 	char *own_text = checks_amount_text(own);
@@ -907,7 +947,30 @@ quota_judge(const Quota *q, const ChecksInput *in, ChecksRun *run,
 		    "%s %s %d年用券合计 %s（本申报 %s；另有 %s），超过%s %s",
 		    who, party, year, total, own_text, list->str,
 		    q->provider ? "年度上限" : "年度配额", cap);
+		char *party_en = q->provider
+				     ? party_text(mine->provider_name,
+						  mine->provider_code, TRUE)
+				     : party_text(mine->enterprise_name,
+						  mine->enterprise_code, TRUE);
+		char *total_en = checks_amount_text_en(own + rest);
+		char *cap_en = checks_amount_text_en(limit);
+		char *own_en = checks_amount_text_en(own);
+		char **ids = g_strsplit(list->str, "、", -1);
+		char *list_en = g_strjoinv(", ", ids);
 
+		core_finding_set_english(
+		    f,
+		    "%s %s used vouchers totalling %s in %d (this claim %s; "
+		    "also %s), over the %s of %s",
+		    q->provider ? "Provider" : "Enterprise", party_en, total_en,
+		    year, own_en, list_en,
+		    q->provider ? "annual limit" : "annual quota", cap_en);
+		g_free(party_en);
+		g_free(total_en);
+		g_free(cap_en);
+		g_free(own_en);
+		g_free(list_en);
+		g_strfreev(ids);
 		ref_contracts(run, f, in);
 	} else {
 		checks_run_pass(run,

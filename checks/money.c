@@ -196,32 +196,60 @@ tally(const ChecksSource *sum, const ChecksSource *distinct,
 	g_array_unref(all);
 }
 
-/* "No.2645…：30,000.00元（2份）；…" for messages. */
+/* "No.2645…：30,000.00元（2份）；…" for messages; in English when EN. */
 static char *
-tally_list(const Tally *t)
+tally_list_in(const Tally *t, gboolean en)
 {
 	GString *s = g_string_new(NULL);
 
 	for (guint i = 0; i < t->counted->len; i++) {
 		const Counted *c = &g_array_index(t->counted, Counted, i);
-		char *amount = checks_amount_text(c->fen);
+		char *amount = en ? checks_amount_text_en(c->fen)
+				  : checks_amount_text(c->fen);
 		char *ref = core_document_ref(c->doc);
 
 		if (i > 0)
-			g_string_append(s, "；");
+			g_string_append(s, en ? "; " : "；");
 		if (c->number != NULL)
-			g_string_append_printf(s, "号码%s：%s", c->number,
-					       amount);
+			g_string_append_printf(s,
+					       en ? "no. %s: %s" : "号码%s：%s",
+					       c->number, amount);
 		else
-			g_string_append_printf(s, "%s（未读出号码）：%s", ref,
-					       amount);
+			g_string_append_printf(s,
+					       en ? "%s (number not read): %s"
+						  : "%s（未读出号码）：%s",
+					       ref, amount);
 		if (c->copies > 1)
-			g_string_append_printf(s, "（上传%u份，计一次）",
+			g_string_append_printf(s,
+					       en ? " (%u copies uploaded, "
+						    "counted once)"
+						  : "（上传%u份，计一次）",
 					       c->copies);
 		g_free(ref);
 		g_free(amount);
 	}
 	return g_string_free(s, FALSE);
+}
+
+static char *
+tally_list(const Tally *t)
+{
+	return tally_list_in(t, FALSE);
+}
+
+static char *
+tally_list_en(const Tally *t)
+{
+	return tally_list_in(t, TRUE);
+}
+
+/* The English for the expected amount's label. */
+static const char *
+expected_label_en(const AmountMatch *am)
+{
+	return strcmp(am->expected_label, "合同金额") == 0
+		   ? "the contract amount"
+		   : "the expected amount";
 }
 
 static void
@@ -261,6 +289,11 @@ amount_invoices(const AmountMatch *am, const ChecksInput *in, ChecksRun *run,
 		    what, sum, list, am->expected_label, want, t->unread->len,
 		    what);
 	} else {
+		char *sum_en = checks_amount_text_en(t->total);
+		char *want_en = checks_amount_text_en(expected);
+		char *diff_en = checks_amount_text_en(ABS(t->total - expected));
+		char *list_en = tally_list_en(t);
+
 		f = checks_run_fail(
 		    run, "%s金额合计%s（%u张：%s）与%s%s不一致，%s%s%s", what,
 		    sum, t->counted->len, list, am->expected_label, want,
@@ -270,6 +303,25 @@ amount_invoices(const AmountMatch *am, const ChecksInput *in, ChecksRun *run,
 		    : t->conflicting->len > 0
 			? "（同一号码的副本读出的金额不同）"
 			: "");
+		core_finding_set_english(
+		    f,
+		    "The %s amounts total %s (%u counted: %s), which does not "
+		    "match %s "
+		    "of %s: %s by %s%s",
+		    type != NULL ? type : "invoice", sum_en, t->counted->len,
+		    list_en, expected_label_en(am), want_en,
+		    t->total > expected ? "over" : "short", diff_en,
+		    t->unnumbered > 0
+			? " (an invoice's number was not read, so a repeated "
+			  "upload cannot be ruled out)"
+		    : t->conflicting->len > 0
+			? " (copies with the same number read different "
+			  "amounts)"
+			: "");
+		g_free(list_en);
+		g_free(diff_en);
+		g_free(want_en);
+		g_free(sum_en);
 		tally_refs(run, f, t);
 		source_refs(run, f, am->expected, in, ev->doc);
 	}
@@ -313,7 +365,24 @@ amount_payments(const AmountMatch *am, const ChecksInput *in, ChecksRun *run,
 		    what, sum, list, am->expected_label, want,
 		    has_less ? "，也不等于扣除服务券抵扣额后的" : "",
 		    has_less ? net : "");
+		char *sum_en = checks_amount_text_en(t.total);
+		char *want_en = checks_amount_text_en(expected);
+		char *net_en = checks_amount_text_en(expected - less);
+		char *list_en = tally_list_en(&t);
 
+		core_finding_set_english(
+		    f,
+		    "The %s amounts total %s (%s), which does not match %s of "
+		    "%s%s%s; please check whether it has been paid in full",
+		    type != NULL ? type : "payment", sum_en, list_en,
+		    expected_label_en(am), want_en,
+		    has_less ? ", nor the amount less the voucher's share, "
+			     : "",
+		    has_less ? net_en : "");
+		g_free(list_en);
+		g_free(net_en);
+		g_free(want_en);
+		g_free(sum_en);
 		tally_refs(run, f, &t);
 		g_free(list);
 		g_free(net);
@@ -456,19 +525,46 @@ subsidy_cap_run(const ChecksRule *rule, const ChecksInput *in, ChecksRun *run)
 	over_cap = voucher > sc->cap;
 	if (over_rate || over_cap) {
 		CoreFinding *f;
+		char *vt_en = checks_amount_text_en(voucher);
+		char *ct_en = checks_amount_text_en(sc->cap);
+		char *bt_en = has_base ? checks_amount_text_en(base) : NULL;
+		char *lt_en = has_base
+				  ? checks_amount_text_en(base * sc->rate / 100)
+				  : NULL;
 
-		if (over_rate && over_cap)
+		if (over_rate && over_cap) {
 			f = checks_run_fail(run,
 					    "用券金额%s超过上限：合同金额%s的"
 					    "%d%%为%s，单个项目封顶%s",
 					    vt, bt, (int)sc->rate, lt, ct);
-		else if (over_rate)
+			core_finding_set_english(
+			    f,
+			    "The voucher amount %s exceeds the limits: %d%% "
+			    "of the contract amount %s is %s, and the cap per "
+			    "project is %s",
+			    vt_en, (int)sc->rate, bt_en, lt_en, ct_en);
+		} else if (over_rate) {
 			f = checks_run_fail(
 			    run, "用券金额%s超过合同金额%s的%d%%（%s）", vt, bt,
 			    (int)sc->rate, lt);
-		else
+			core_finding_set_english(
+			    f,
+			    "The voucher amount %s exceeds %d%% of the "
+			    "contract amount %s (%s)",
+			    vt_en, (int)sc->rate, bt_en, lt_en);
+		} else {
 			f = checks_run_fail(run, "用券金额%s超过单个项目封顶%s",
 					    vt, ct);
+			core_finding_set_english(
+			    f,
+			    "The voucher amount %s exceeds the cap of %s per "
+			    "project",
+			    vt_en, ct_en);
+		}
+		g_free(lt_en);
+		g_free(bt_en);
+		g_free(ct_en);
+		g_free(vt_en);
 		source_refs(run, f, sc->voucher, in, vv.doc);
 		if (has_base)
 			source_refs(run, f, sc->base, in, bv.doc);

@@ -144,12 +144,26 @@ name_compare_one(const NameMatch *nm, ChecksRun *run, const char *product,
 				       "个字，可能是 OCR 误读，请对照原件核对",
 				       product, label, ref, v->value,
 				       checks_text_distance(key, product_key));
+		core_finding_set_english(
+		    f,
+		    "The product name \"%s\" differs by %u character(s) from "
+		    "the software name \"%s\" read by OCR on %s (%s); this may "
+		    "be an OCR misreading, please check against the original",
+		    product, checks_text_distance(key, product_key), v->value,
+		    v->doc->type, ref);
 	} else {
 		f = checks_run_fail(run,
 				    "产品名称「%s」与%s（%s）上的软件名称「%s」"
 				    "不一致（指南要求产品名称与软件著作权登记"
 				    "证书中的软件名称一致）",
 				    product, label, ref, v->value);
+		core_finding_set_english(
+		    f,
+		    "The product name \"%s\" does not match the software name "
+		    "\"%s\" on %s (%s) (the guide requires the product name to "
+		    "match the software name in the software copyright "
+		    "registration certificate)",
+		    product, v->value, v->doc->type, ref);
 	}
 	if (f != NULL)
 		checks_run_ref(run, f, v->doc);
@@ -292,6 +306,7 @@ party_match_parse(GKeyFile *kf, const char *group, const char *where,
 /* One party as the claim declares it. */
 typedef struct {
 	const char *role;	  /* 申报企业 / 服务商 */
+	const char *role_en;	  /* the same in English */
 	const char *value;	  /* as declared, or NULL */
 	char *key;		  /* compared form */
 	const CoreDocument *from; /* the document it was taken from, or NULL */
@@ -330,6 +345,8 @@ party_init(Party *p, const char *role, const ChecksSource *src,
 	ChecksValue v;
 
 	p->role = role;
+	p->role_en = strcmp(role, "服务商") == 0 ? "the provider"
+						 : "the applicant enterprise";
 	p->value = NULL;
 	p->key = NULL;
 	p->from = NULL;
@@ -360,6 +377,7 @@ party_compare_one(PartyRun *pr, const ChecksValue *v, const Party *side,
 	char *what = field_label(pr->pm, v->doc, v->field);
 	char *ref = core_document_ref(v->doc);
 	const char *kind = is_code ? "统一社会信用代码" : "名称";
+	const char *kind_en = is_code ? "unified social credit code" : "name";
 	CoreFinding *f = NULL;
 
 	checks_run_ref(pr->run, NULL, v->doc);
@@ -379,10 +397,22 @@ party_compare_one(PartyRun *pr, const ChecksValue *v, const Party *side,
 		    "OCR 误读，请对照原件核对",
 		    what, ref, kind, v->value, side->role, side->value,
 		    checks_text_distance(key, side->key));
+		core_finding_set_english(
+		    f,
+		    "The %s \"%s\" read by OCR from %s.%s (%s) differs by %u "
+		    "character(s) from %s \"%s\"; this may be an OCR "
+		    "misreading, please check against the original",
+		    kind_en, v->value, v->doc->type, v->field, ref,
+		    checks_text_distance(key, side->key), side->role_en,
+		    side->value);
 	} else {
 		f = checks_run_fail(
 		    pr->run, "%s（%s）的%s「%s」与%s「%s」不一致", what, ref,
 		    kind, v->value, side->role, side->value);
+		core_finding_set_english(
+		    f, "The %s \"%s\" in %s.%s (%s) does not match %s \"%s\"",
+		    kind_en, v->value, v->doc->type, v->field, ref,
+		    side->role_en, side->value);
 	}
 	if (f != NULL)
 		checks_run_ref(pr->run, f, v->doc);
@@ -451,6 +481,14 @@ party_report_swaps(PartyRun *pr, const Party *ent, const Party *prov)
 			    checks_label(pr->pm->docs, s->doc->type), ref, what,
 			    s->value, pair_what, pair->value, ent->value,
 			    prov->value);
+			core_finding_set_english(
+			    f,
+			    "The parties on %s (%s) are swapped: %s.%s is "
+			    "\"%s\" and %s.%s is \"%s\"; the applicant "
+			    "enterprise is \"%s\" and the provider is \"%s\"",
+			    s->doc->type, ref, s->doc->type, s->field, s->value,
+			    pair->doc->type, pair->field, pair->value,
+			    ent->value, prov->value);
 		} else {
 			f = checks_run_fail(
 			    pr->run,
@@ -459,6 +497,15 @@ party_report_swaps(PartyRun *pr, const Party *ent, const Party *prov)
 			    s->enterprise_side ? prov->role : ent->role,
 			    s->value,
 			    s->enterprise_side ? ent->role : prov->role,
+			    s->enterprise_side ? ent->value : prov->value);
+			core_finding_set_english(
+			    f,
+			    "%s.%s (%s) is %s \"%s\" but should be %s "
+			    "\"%s\" (the parties are swapped)",
+			    s->doc->type, s->field, ref,
+			    s->enterprise_side ? prov->role_en : ent->role_en,
+			    s->value,
+			    s->enterprise_side ? ent->role_en : prov->role_en,
 			    s->enterprise_side ? ent->value : prov->value);
 		}
 		checks_run_ref(pr->run, f, s->doc);

@@ -26,6 +26,9 @@ typedef struct {
 	char *subject;		/* 实施周期 */
 	char *from_label;	/* 合同签订 */
 	char *to_label;		/* 验收 */
+	/* The same in English (--lang en): implementation cycle,
+	 * contract signing, acceptance. */
+	char *subject_en, *from_label_en, *to_label_en;
 } Period;
 
 static void
@@ -43,6 +46,9 @@ period_free(gpointer p)
 	g_free(pr->subject);
 	g_free(pr->from_label);
 	g_free(pr->to_label);
+	g_free(pr->subject_en);
+	g_free(pr->from_label_en);
+	g_free(pr->to_label_en);
 	g_free(pr);
 }
 
@@ -121,6 +127,10 @@ period_parse(GKeyFile *kf, const char *group, const char *where, GError **error)
 	pr->subject = checks_key_string(kf, group, "subject", "期间");
 	pr->from_label = checks_key_string(kf, group, "from_label", "起始");
 	pr->to_label = checks_key_string(kf, group, "to_label", "截止");
+	pr->subject_en = checks_key_string(kf, group, "subject_en", "period");
+	pr->from_label_en =
+	    checks_key_string(kf, group, "from_label_en", "start");
+	pr->to_label_en = checks_key_string(kf, group, "to_label_en", "end");
 	if (!checks_key_source(kf, group, "from", where, TRUE, &pr->from,
 			       error) ||
 	    !checks_key_source(kf, group, "to", where, TRUE, &pr->to, error) ||
@@ -142,12 +152,13 @@ period_parse(GKeyFile *kf, const char *group, const char *where, GError **error)
  * (kind undeclared, unknown, or without a minimum). */
 static gboolean
 period_required(const Period *pr, const ChecksInput *in, ChecksRun *run,
-		int *months, const char **what)
+		int *months, const char **what, const char **kind_en)
 {
 	const char *kind = checks_claim_value(in->claim, "project_kind");
 	gpointer m;
 
 	*what = "";
+	*kind_en = NULL;
 	*months = pr->months;
 	if (g_hash_table_size(pr->by_kind) == 0)
 		return TRUE;
@@ -173,6 +184,7 @@ period_required(const Period *pr, const ChecksInput *in, ChecksRun *run,
 		}
 		*months = GPOINTER_TO_INT(m);
 		*what = label != NULL ? label : "";
+		*kind_en = kind;
 		return TRUE;
 	}
 	if (pr->months > 0)
@@ -237,7 +249,8 @@ ref_value(ChecksRun *run, CoreFinding *f, const ChecksInput *in,
  * saying so in NOTE. */
 static void
 clamp(const ChecksSource *bound, const ChecksInput *in, gboolean after,
-      const char *label, GDate *date, GString *note)
+      const char *label, GDate *date, GString *note, const char *label_en,
+      GString *note_en)
 {
 	ChecksValue v;
 	GDate b;
@@ -252,6 +265,13 @@ clamp(const ChecksSource *bound, const ChecksInput *in, gboolean after,
 	now = checks_date_text(&b);
 	g_string_append_printf(note, "（%s%s%s%s，按%s计）", label, was,
 			       after ? "晚于" : "早于", now, now);
+	g_free(was);
+	g_free(now);
+	was = checks_date_text_en(date);
+	now = checks_date_text_en(&b);
+	g_string_append_printf(note_en, " (%s %s is %s %s; counted as %s)",
+			       label_en, was, after ? "after" : "before", now,
+			       now);
 	*date = b;
 	g_free(was);
 	g_free(now);
@@ -261,7 +281,7 @@ static void
 period_dates(const Period *pr, const ChecksInput *in, ChecksRun *run,
 	     const ChecksValue *vf, const GDate *from_read,
 	     const ChecksValue *vt, const GDate *to_read, int months,
-	     const char *what)
+	     const char *what, const char *kind_en)
 {
 	GDate from_at = *from_read, to_at = *to_read;
 	const GDate *from = &from_at, *to = &to_at;
@@ -269,43 +289,72 @@ period_dates(const Period *pr, const ChecksInput *in, ChecksRun *run,
 	char *tf, *tt, *len;
 	CoreFinding *f = NULL;
 
-	clamp(pr->from_at_least, in, FALSE, pr->from_label, &from_at, bounded);
-	clamp(pr->to_at_most, in, TRUE, pr->to_label, &to_at, bounded);
+	GString *bounded_en = g_string_new(NULL);
+	char *tf_en, *tt_en, *len_en, *need_en;
+
+	clamp(pr->from_at_least, in, FALSE, pr->from_label, &from_at, bounded,
+	      pr->from_label_en, bounded_en);
+	clamp(pr->to_at_most, in, TRUE, pr->to_label, &to_at, bounded,
+	      pr->to_label_en, bounded_en);
 	tf = checks_date_text(from);
 	tt = checks_date_text(to);
 	len = checks_period_text(from, to);
+	tf_en = checks_date_text_en(from);
+	tt_en = checks_date_text_en(to);
+	len_en = checks_period_text_en(from, to);
+	need_en = kind_en != NULL
+		      ? g_strdup_printf("a %s project needs", kind_en)
+		      : g_strdup("needs");
 
-	if (g_date_compare(to, from) < 0)
+	if (g_date_compare(to, from) < 0) {
 		f = checks_run_fail(
 		    run,
 		    "%s日期倒置：%s于%s，%s却在%s，%s早于%s；请核对两处日期"
 		    "是否写错",
 		    pr->subject, pr->from_label, tf, pr->to_label, tt,
 		    pr->to_label, pr->from_label);
-	else if (!checks_period_at_least(from, to, months))
+		core_finding_set_english(
+		    f,
+		    "%s dates reversed: %s on %s but %s on %s, the %s before "
+		    "the %s; check whether either date is miswritten",
+		    pr->subject_en, pr->from_label_en, tf_en, pr->to_label_en,
+		    tt_en, pr->to_label_en, pr->from_label_en);
+	} else if (!checks_period_at_least(from, to, months)) {
 		f = checks_run_fail(run,
 				    "%s不足：%s于%s，%s于%s，仅%s%s；%s不少于%d"
 				    "个月",
 				    pr->subject, pr->from_label, tf,
 				    pr->to_label, tt, len, bounded->str, what,
 				    months);
-	else
+		core_finding_set_english(
+		    f,
+		    "%s too short: %s on %s, %s on %s, only %s%s; %s at "
+		    "least %d month%s",
+		    pr->subject_en, pr->from_label_en, tf_en, pr->to_label_en,
+		    tt_en, len_en, bounded_en->str, need_en, months,
+		    months == 1 ? "" : "s");
+	} else
 		checks_run_pass(run, "%s于%s，%s于%s，共%s%s；%s不少于%d个月",
 				pr->from_label, tf, pr->to_label, tt, len,
 				bounded->str, what, months);
 	ref_value(run, f, in, pr->from, vf);
 	ref_value(run, f, in, pr->to, vt);
 	g_string_free(bounded, TRUE);
+	g_string_free(bounded_en, TRUE);
 	g_free(tf);
 	g_free(tt);
 	g_free(len);
+	g_free(tf_en);
+	g_free(tt_en);
+	g_free(len_en);
+	g_free(need_en);
 }
 
 /* Without both dates: the number of months the documents write ("试运行
  * 期为3个月"). Returns FALSE when there is none. */
 static gboolean
 period_written(const Period *pr, const ChecksInput *in, ChecksRun *run,
-	       int months, const char *what)
+	       int months, const char *what, const char *kind_en)
 {
 	ChecksValue v;
 	char *end = NULL;
@@ -318,12 +367,21 @@ period_written(const Period *pr, const ChecksInput *in, ChecksRun *run,
 	n = strtol(v.value, &end, 10);
 	if (end == v.value || *end != '\0')
 		return FALSE;
-	if (n < months)
+	if (n < months) {
 		f = checks_run_fail(run,
 				    "%s不足：材料写明%s为%ld个月（未读到起止"
 				    "日期）；%s不少于%d个月",
 				    pr->subject, pr->subject, n, what, months);
-	else
+		core_finding_set_english(
+		    f,
+		    "%s too short: the documents state a %s of %ld month%s "
+		    "(no start and end dates read); %s%s%s at least %d "
+		    "month%s",
+		    pr->subject_en, pr->subject_en, n, n == 1 ? "" : "s",
+		    kind_en != NULL ? "a " : "", kind_en != NULL ? kind_en : "",
+		    kind_en != NULL ? " project needs" : "needs", months,
+		    months == 1 ? "" : "s");
+	} else
 		checks_run_pass(run,
 				"材料写明%s为%ld个月（未读到起止日期），%s不少"
 				"于%d个月",
@@ -373,26 +431,29 @@ period_run(const ChecksRule *rule, const ChecksInput *in, ChecksRun *run)
 	ChecksValue vf = {0}, vt = {0};
 	GDate from, to;
 	gboolean bad_from, bad_to, have_from, have_to;
-	const char *what;
+	const char *what, *kind_en;
 	int months;
 
-	if (!period_required(pr, in, run, &months, &what))
+	if (!period_required(pr, in, run, &months, &what, &kind_en))
 		return;
 	have_from = source_date(pr->from, in, &vf, &from, &bad_from);
 	have_to = source_date(pr->to, in, &vt, &to, &bad_to);
 	if (have_from && have_to) {
-		period_dates(pr, in, run, &vf, &from, &vt, &to, months, what);
+		period_dates(pr, in, run, &vf, &from, &vt, &to, months, what,
+			     kind_en);
 		return;
 	}
-	if (period_written(pr, in, run, months, what))
+	if (period_written(pr, in, run, months, what, kind_en))
 		return;
 	period_missing(pr, run, have_from, bad_from, &vf, have_to, bad_to, &vt);
 }
 
 static const char *const period_keys[] = {
-    "from",	  "to",	      "months_field", "from_at_least",
-    "to_at_most", "months",   "months.*",     "subject",
-    "from_label", "to_label", "kind_label.*", NULL};
+    "from",	     "to",	     "months_field",
+    "from_at_least", "to_at_most",   "months",
+    "months.*",	     "subject",	     "from_label",
+    "to_label",	     "kind_label.*", "subject_en",
+    "from_label_en", "to_label_en",  NULL};
 
 const ChecksKind checks_kind_period = {"period", period_keys, period_parse,
 				       period_free, period_run};
@@ -603,13 +664,13 @@ cmp_u32(gconstpointer a, gconstpointer b)
 }
 
 static char *
-julian_text(guint32 j)
+julian_text(guint32 j, gboolean en)
 {
 	GDate d;
 
 	g_date_clear(&d, 1);
 	g_date_set_julian(&d, j);
-	return checks_date_text(&d);
+	return en ? checks_date_text_en(&d) : checks_date_text(&d);
 }
 
 typedef struct {
@@ -662,7 +723,7 @@ longest_run(const GArray *runs)
  * on at its other side (two days or more: a lone date far off is a
  * heading or a signature's date, not a row). "" when none. */
 static char *
-break_text(const GArray *runs, guint best, int max_gap)
+break_text_in(const GArray *runs, guint best, int max_gap, gboolean en)
 {
 	const Run *r = &g_array_index(runs, Run, best);
 	guint32 from = 0, to = 0;
@@ -680,13 +741,32 @@ break_text(const GArray *runs, guint best, int max_gap)
 	}
 	if (to == 0)
 		return g_strdup("");
-	a = julian_text(from);
-	b = julian_text(to);
-	out = g_strdup_printf("；%s至%s之间中断%u天（允许不超过%d天）", a, b,
-			      to - from - 1, max_gap);
+	a = julian_text(from, en);
+	b = julian_text(to, en);
+	if (en)
+		out = g_strdup_printf("; a break of %u day%s between %s and %s "
+				      "(at most %d allowed)",
+				      to - from - 1,
+				      to - from - 1 == 1 ? "" : "s", a, b,
+				      max_gap);
+	else
+		out = g_strdup_printf("；%s至%s之间中断%u天（允许不超过%d天）",
+				      a, b, to - from - 1, max_gap);
 	g_free(a);
 	g_free(b);
 	return out;
+}
+
+static char *
+break_text(const GArray *runs, guint best, int max_gap)
+{
+	return break_text_in(runs, best, max_gap, FALSE);
+}
+
+static char *
+break_text_en(const GArray *runs, guint best, int max_gap)
+{
+	return break_text_in(runs, best, max_gap, TRUE);
 }
 
 static void
@@ -708,13 +788,31 @@ records_judge(const RecordsSpan *rs, ChecksRun *run, GPtrArray *docs,
 	tb = checks_date_text(&b);
 	len = checks_period_text(&a, &b);
 	gap = break_text(runs, best, rs->max_gap_days);
-	if (!checks_period_at_least(&a, &b, rs->months))
+	if (!checks_period_at_least(&a, &b, rs->months)) {
+		char *ta_en = checks_date_text_en(&a);
+		char *tb_en = checks_date_text_en(&b);
+		char *len_en = checks_period_text_en(&a, &b);
+		char *gap_en = break_text_en(runs, best, rs->max_gap_days);
+
 		f = checks_run_fail(
 		    run,
 		    "系统运行记录不足连续%d个月：最长连续记录自%s至%s，仅%s%s；"
 		    "需连续%d个月、中断不超过%d天",
 		    rs->months, ta, tb, len, gap, rs->months, rs->max_gap_days);
-	else
+		core_finding_set_english(
+		    f,
+		    "Operation records do not cover %d continuous month%s: the "
+		    "longest continuous run is %s to %s, only %s%s; %d "
+		    "continuous month%s needed, with breaks of at most %d "
+		    "day%s",
+		    rs->months, rs->months == 1 ? "" : "s", ta_en, tb_en,
+		    len_en, gap_en, rs->months, rs->months == 1 ? "" : "s",
+		    rs->max_gap_days, rs->max_gap_days == 1 ? "" : "s");
+		g_free(ta_en);
+		g_free(tb_en);
+		g_free(len_en);
+		g_free(gap_en);
+	} else
 		checks_run_pass(run,
 				"运行记录自%s至%s连续%s（%u天有记录，中断不超过"
 				"%d天），不少于%d个月",
@@ -761,6 +859,19 @@ records_from_fields(const RecordsSpan *rs, ChecksRun *run, GPtrArray *docs)
 		CoreFinding *f = checks_run_fail(
 		    run, "系统运行记录不足连续%d个月：记录自%s至%s，仅%s",
 		    rs->months, ta, tb, len);
+		char *ta_en = checks_date_text_en(&lo);
+		char *tb_en = checks_date_text_en(&hi);
+		char *len_en = checks_period_text_en(&lo, &hi);
+
+		core_finding_set_english(
+		    f,
+		    "Operation records do not cover %d continuous month%s: "
+		    "records run from %s to %s, only %s",
+		    rs->months, rs->months == 1 ? "" : "s", ta_en, tb_en,
+		    len_en);
+		g_free(ta_en);
+		g_free(tb_en);
+		g_free(len_en);
 
 		for (guint i = 0; i < docs->len; i++)
 			checks_run_ref(run, f, g_ptr_array_index(docs, i));

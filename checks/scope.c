@@ -110,6 +110,16 @@ count_limit_run(const ChecksRule *rule, const ChecksInput *in, ChecksRun *run)
 			: "claim.json",
 		    ref != NULL ? " " : "", ref != NULL ? ref : "", cl->max,
 		    cl->unit);
+		char *field_en = g_strdelimit(
+		    g_strdup(worst->field != NULL ? worst->field : "items"),
+		    "_.", ' ');
+
+		core_finding_set_english(
+		    f, "The number of %s, %d (%s%s%s), exceeds the limit of %d",
+		    field_en, most,
+		    worst->doc != NULL ? worst->doc->type : "claim.json",
+		    ref != NULL ? " " : "", ref != NULL ? ref : "", cl->max);
+		g_free(field_en);
 		GPtrArray *docs = checks_source_documents(cl->count, in);
 
 		/* the papers that list the people, where a reviewer counts */
@@ -136,8 +146,9 @@ const ChecksKind checks_kind_count_limit = {"count_limit", count_limit_keys,
 typedef struct {
 	char *name;
 	GRegex *re;
-	char *reason; /* Chinese: what it is and where the guide says so */
-	char *only;   /* direction spec, or NULL: every direction */
+	char *reason;	 /* Chinese: what it is and where the guide says so */
+	char *reason_en; /* the same in English */
+	char *only;	 /* direction spec, or NULL: every direction */
 } Excluded;
 
 typedef struct {
@@ -163,6 +174,7 @@ excluded_clear(Excluded *e)
 	if (e->re != NULL)
 		g_regex_unref(e->re);
 	g_free(e->reason);
+	g_free(e->reason_en);
 	g_free(e->only);
 }
 
@@ -203,6 +215,14 @@ excluded_read(GKeyFile *kf, const char *group, const char *where,
 					G_REGEX_CASELESS, FALSE, error);
 		k = g_strdup_printf("reason.%s", e.name);
 		e.reason = checks_key_string(kf, group, k, e.name);
+		g_free(k);
+		k = g_strdup_printf("reason_en.%s", e.name);
+		e.reason_en = checks_key_string(kf, group, k, NULL);
+		if (e.reason_en == NULL)
+			e.reason_en = g_strdup_printf(
+			    "services of the excluded kind \"%s\" are not "
+			    "supported",
+			    e.name);
 		g_free(k);
 		k = g_strdup_printf("only.%s", e.name);
 		e.only = g_key_file_get_string(kf, group, k, NULL);
@@ -305,6 +325,7 @@ typedef struct {
 	char *text;
 	char *where; /* 产品名称 / 发票（file#1）的 item */
 	const CoreDocument *doc;
+	char *where_en; /* the declared product name / invoice (file#1) */
 } Named;
 
 static void
@@ -312,6 +333,7 @@ named_clear(Named *n)
 {
 	g_free(n->text);
 	g_free(n->where);
+	g_free(n->where_en);
 }
 
 static void
@@ -324,7 +346,8 @@ collect_fields(const ExcludedService *es, const ChecksInput *in, GArray *out)
 		for (guint k = 0; k < all->len; k++) {
 			const ChecksValue *v =
 			    &g_array_index(all, ChecksValue, k);
-			Named n = {core_text_normalize(v->value), NULL, v->doc};
+			Named n = {core_text_normalize(v->value), NULL, v->doc,
+				   NULL};
 			char *ref =
 			    v->doc != NULL ? core_document_ref(v->doc) : NULL;
 
@@ -334,6 +357,14 @@ collect_fields(const ExcludedService *es, const ChecksInput *in, GArray *out)
 				      "%s（%s）",
 				      checks_label(es->docs, v->doc->type), ref)
 				: g_strdup(checks_label(es->docs, v->field));
+			if (v->doc != NULL)
+				n.where_en = g_strdup_printf("%s (%s)",
+							     v->doc->type, ref);
+			else
+				n.where_en = g_strdelimit(
+				    g_strdup_printf("the declared %s",
+						    v->field),
+				    "_.", ' ');
 			g_array_append_val(out, n);
 			g_free(ref);
 		}
@@ -382,7 +413,8 @@ collect_lines(const ExcludedService *es, const ChecksInput *in, GArray *out)
 				    g_strdup_printf(
 					"%s（%s）",
 					checks_label(es->docs, doc->type), ref),
-				    doc};
+				    doc,
+				    g_strdup_printf("%s (%s)", doc->type, ref)};
 
 				g_array_append_val(out, n);
 				g_free(ref);
@@ -402,7 +434,7 @@ consulting_check(const ExcludedService *es, const ChecksInput *in,
 {
 	GArray *all;
 	gboolean only_consulting;
-	GString *items;
+	GString *items, *items_en;
 
 	if (es->consulting == NULL ||
 	    !checks_direction_in(es->consulting_only, direction))
@@ -419,12 +451,15 @@ consulting_check(const ExcludedService *es, const ChecksInput *in,
 	all = checks_source_all(es->consulting_field, in);
 	only_consulting = all->len > 0;
 	items = g_string_new(NULL);
+	items_en = g_string_new(NULL);
 	for (guint i = 0; i < all->len && only_consulting; i++) {
 		const ChecksValue *v = &g_array_index(all, ChecksValue, i);
 
 		only_consulting =
 		    g_regex_match(es->consulting, v->value, 0, NULL);
 		g_string_append_printf(items, "%s「%s」", i > 0 ? "、" : "",
+				       v->value);
+		g_string_append_printf(items_en, "%s\"%s\"", i > 0 ? ", " : "",
 				       v->value);
 	}
 	if (only_consulting) {
@@ -434,10 +469,21 @@ consulting_check(const ExcludedService *es, const ChecksInput *in,
 		    "%s，请核对服务是否帮助企业取得了最终认证",
 		    items->str, es->consulting_reason);
 
+		core_finding_set_english(
+		    f,
+		    "The invoice items %s are consulting services only, and no "
+		    "certificate or recognition document the service was to "
+		    "obtain was found: consulting alone is not supported, the "
+		    "service must help the enterprise obtain the final "
+		    "recognition or certification; please check whether it "
+		    "did",
+		    items_en->str);
+
 		for (guint i = 0; i < all->len; i++)
 			checks_run_ref(run, f,
 				       g_array_index(all, ChecksValue, i).doc);
 	}
+	g_string_free(items_en, TRUE);
 	g_string_free(items, TRUE);
 	g_array_unref(all);
 }
@@ -471,6 +517,10 @@ excluded_service_run(const ChecksRule *rule, const ChecksInput *in,
 				    run, "%s「%s」含「%s」：%s", n->where,
 				    n->text, hit, e->reason);
 
+				core_finding_set_english(
+				    f, "%s \"%s\" contains \"%s\": %s",
+				    n->where_en, n->text, hit, e->reason_en);
+
 				if (n->doc != NULL)
 					checks_run_ref(run, f, n->doc);
 				g_free(hit);
@@ -500,6 +550,7 @@ static const char *const excluded_service_keys[] = {"fields",
 						    "line_label.*",
 						    "pattern.*",
 						    "reason.*",
+						    "reason_en.*",
 						    "only.*",
 						    "consulting.pattern",
 						    "consulting.field",

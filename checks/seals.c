@@ -136,6 +136,12 @@ stamped_run(const ChecksRule *rule, const ChecksInput *in, ChecksRun *run)
 			    run, "%s（%s）未见印章：此件须加盖公章", label,
 			    ref);
 
+			core_finding_set_english(
+			    f,
+			    "No seal found on %s (%s): this document must bear "
+			    "an official seal",
+			    doc->type, ref);
+
 			checks_run_ref(run, f, doc);
 		} else {
 			g_string_append_printf(unseen, "%s%s（%s）",
@@ -166,6 +172,8 @@ enum { PARTY_ENTERPRISE, PARTY_PROVIDER, N_PARTIES };
 
 static const char *const party_ids[N_PARTIES] = {"enterprise", "provider"};
 static const char *const party_roles[N_PARTIES] = {"企业", "服务商"};
+static const char *const party_roles_en[N_PARTIES] = {"the enterprise",
+						      "the provider"};
 
 typedef struct {
 	char *type;
@@ -280,7 +288,8 @@ seal_owner_of(const char *org, char *const keys[N_PARTIES])
 typedef struct {
 	gboolean found[N_PARTIES];
 	guint seals, unread;
-	GString *others; /* 「org」、「org」 */
+	GString *others;    /* 「org」、「org」 */
+	GString *others_en; /* "org", "org" */
 	const char *other_file;
 	int other_page;
 } SealsSeen;
@@ -291,6 +300,7 @@ seals_seen(const ChecksInput *in, const CoreDocument *doc,
 {
 	memset(seen, 0, sizeof *seen);
 	seen->others = g_string_new(NULL);
+	seen->others_en = g_string_new(NULL);
 	for (guint i = 0; in->pages != NULL && i < in->pages->len; i++) {
 		const CorePage *pg = g_ptr_array_index(in->pages, i);
 		gboolean mine = FALSE;
@@ -316,6 +326,9 @@ seals_seen(const ChecksInput *in, const CoreDocument *doc,
 				g_string_append_printf(
 				    seen->others, "%s「%s」",
 				    seen->others->len > 0 ? "、" : "", org);
+				g_string_append_printf(
+				    seen->others_en, "%s\"%s\"",
+				    seen->others_en->len > 0 ? ", " : "", org);
 				seen->other_file = pg->file;
 				seen->other_page = pg->page;
 			} else {
@@ -339,6 +352,9 @@ seals_wrong_party(const SealOwner *so, const ChecksInput *in,
 		g_string_append_printf(seen->others, "%s%s「%s」",
 				       seen->others->len > 0 ? "、" : "",
 				       party_roles[p], names[p]);
+		g_string_append_printf(seen->others_en, "%s%s \"%s\"",
+				       seen->others_en->len > 0 ? ", " : "",
+				       party_roles_en[p], names[p]);
 		seen->other_file = doc->file;
 		seen->other_page = doc->stamped_page;
 	}
@@ -357,16 +373,22 @@ seal_owner_doc(const SealOwner *so, const ChecksInput *in, ChecksRun *run,
 	const char *label = checks_label(so->docs, so->type);
 	char *ref = core_document_ref(doc);
 	GString *missing = g_string_new(NULL);
+	GString *missing_en = g_string_new(NULL);
 	SealsSeen seen;
 	Judged told = JUDGED;
 	CoreFinding *f = NULL;
 
 	seals_seen(in, doc, keys, run, &seen);
-	for (int p = 0; p < N_PARTIES; p++)
-		if (so->required[p] && !seen.found[p])
-			g_string_append_printf(missing, "%s%s「%s」",
-					       missing->len > 0 ? "、" : "",
-					       party_roles[p], names[p]);
+	for (int p = 0; p < N_PARTIES; p++) {
+		if (!so->required[p] || seen.found[p])
+			continue;
+		g_string_append_printf(missing, "%s%s「%s」",
+				       missing->len > 0 ? "、" : "",
+				       party_roles[p], names[p]);
+		g_string_append_printf(missing_en, "%s%s \"%s\"",
+				       missing_en->len > 0 ? " and " : "",
+				       party_roles_en[p], names[p]);
+	}
 	if (missing->len == 0) {
 		/* every required party's seal is there */
 	} else if (seen.seals == 0) {
@@ -375,23 +397,37 @@ seal_owner_doc(const SealOwner *so, const ChecksInput *in, ChecksRun *run,
 		told = RING_UNREAD; /* the unread one may be it */
 	} else {
 		seals_wrong_party(so, in, doc, names, &seen);
-		if (seen.others->len > 0)
+		if (seen.others->len > 0) {
 			f = checks_run_fail(run,
 					    "%s（%s）加盖的是%s的印章，应加盖%s"
 					    "的公章",
 					    label, ref, seen.others->str,
 					    missing->str);
-		else
+			core_finding_set_english(
+			    f,
+			    "The %s (%s) bears the seal of %s; it should bear "
+			    "the official seal of %s",
+			    so->type, ref, seen.others_en->str,
+			    missing_en->str);
+		} else {
 			f = checks_run_fail_as(
 			    run, "NOT_STAMPED", CORE_SEVERITY_WARNING,
 			    "%s（%s）未见%s的印章（指南要求双方盖章确认）",
 			    label, ref, missing->str);
+			core_finding_set_english(
+			    f,
+			    "No seal of %s found on %s (%s) (the guide "
+			    "requires both parties to seal it)",
+			    missing_en->str, so->type, ref);
+		}
 		if (seen.other_file != NULL && seen.other_page > 0)
 			checks_run_ref_page(run, f, seen.other_file,
 					    seen.other_page);
 		checks_run_ref(run, f, doc);
 	}
 	g_string_free(seen.others, TRUE);
+	g_string_free(seen.others_en, TRUE);
+	g_string_free(missing_en, TRUE);
 	g_string_free(missing, TRUE);
 	g_free(ref);
 	return told;

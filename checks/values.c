@@ -41,29 +41,66 @@ checks_period_at_least(const GDate *from, const GDate *to, int months)
 	return g_date_compare(to, &end) >= 0;
 }
 
+/* Whole calendar months from FROM to TO (not before FROM), and the days
+ * left over. */
+static void
+period_split(const GDate *from, const GDate *to, int *months, int *days)
+{
+	GDate step;
+
+	*months = 0;
+	for (;;) {
+		checks_date_add_months(from, *months + 1, &step);
+		if (g_date_compare(&step, to) > 0)
+			break;
+		(*months)++;
+	}
+	checks_date_add_months(from, *months, &step);
+	*days = g_date_days_between(&step, to);
+}
+
 char *
 checks_period_text(const GDate *from, const GDate *to)
 {
-	int months = 0;
-	GDate step;
-	int days;
+	int months, days;
 
 	if (g_date_compare(to, from) < 0)
 		return g_strdup_printf("倒置（截止早于起始%d天）",
 				       g_date_days_between(to, from));
-	for (;;) {
-		checks_date_add_months(from, months + 1, &step);
-		if (g_date_compare(&step, to) > 0)
-			break;
-		months++;
-	}
-	checks_date_add_months(from, months, &step);
-	days = g_date_days_between(&step, to);
+	period_split(from, to, &months, &days);
 	if (months == 0)
 		return g_strdup_printf("%d天", days);
 	if (days == 0)
 		return g_strdup_printf("%d个月", months);
 	return g_strdup_printf("%d个月%d天", months, days);
+}
+
+char *
+checks_period_text_en(const GDate *from, const GDate *to)
+{
+	int months, days;
+
+	if (g_date_compare(to, from) < 0)
+		return g_strdup_printf("reversed (the end %d days before the "
+				       "start)",
+				       g_date_days_between(to, from));
+	period_split(from, to, &months, &days);
+	if (months == 0)
+		return g_strdup_printf("%d day%s", days, days == 1 ? "" : "s");
+	if (days == 0)
+		return g_strdup_printf("%d month%s", months,
+				       months == 1 ? "" : "s");
+	return g_strdup_printf("%d month%s %d day%s", months,
+			       months == 1 ? "" : "s", days,
+			       days == 1 ? "" : "s");
+}
+
+char *
+checks_date_text_en(const GDate *date)
+{
+	return g_strdup_printf("%04u-%02u-%02u", g_date_get_year(date),
+			       (unsigned)g_date_get_month(date),
+			       (unsigned)g_date_get_day(date));
 }
 
 char *
@@ -109,8 +146,9 @@ checks_amount_parse(const char *text, gint64 *fen)
 	return digits;
 }
 
-char *
-checks_amount_text(gint64 fen)
+/* FEN as "60,000.00" followed by UNIT. */
+static char *
+amount_text(gint64 fen, const char *unit)
 {
 	GString *s = g_string_new(NULL);
 	char *digits = g_strdup_printf("%" G_GINT64_FORMAT, fen / 100);
@@ -121,9 +159,21 @@ checks_amount_text(gint64 fen)
 			g_string_append_c(s, ',');
 		g_string_append_c(s, digits[i]);
 	}
-	g_string_append_printf(s, ".%02d元", (int)(fen % 100));
+	g_string_append_printf(s, ".%02d%s", (int)(fen % 100), unit);
 	g_free(digits);
 	return g_string_free(s, FALSE);
+}
+
+char *
+checks_amount_text(gint64 fen)
+{
+	return amount_text(fen, "元");
+}
+
+char *
+checks_amount_text_en(gint64 fen)
+{
+	return amount_text(fen, " yuan");
 }
 
 char *

@@ -11,6 +11,7 @@
 
 typedef struct {
 	char *format;
+	char *lang;
 	char *out;
 	char *html;
 	char *direction;
@@ -29,6 +30,7 @@ static void
 options_clear(Options *o)
 {
 	g_free(o->format);
+	g_free(o->lang);
 	g_free(o->out);
 	g_free(o->html);
 	g_free(o->direction);
@@ -45,6 +47,10 @@ static GOptionContext *
 option_context(Options *o)
 {
 	const GOptionEntry entries[] = {
+	    {"lang", 0, 0, G_OPTION_ARG_STRING, &o->lang,
+	     "Language of the findings in text and html: zh (default) or en "
+	     "(the JSON report carries both: message and message_en)",
+	     "LANG"},
 	    {"format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
 	     "What goes to stdout: text (default), json or html", "FORMAT"},
 	    {"out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out,
@@ -99,6 +105,12 @@ options_check(const Options *o, int argc, GError **error)
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "--format must be text, json or html, not '%s'",
 			    o->format);
+		return FALSE;
+	}
+	if (o->lang != NULL && strcmp(o->lang, "zh") != 0 &&
+	    strcmp(o->lang, "en") != 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--lang must be zh or en, not '%s'", o->lang);
 		return FALSE;
 	}
 	if (o->delivery != NULL && strcmp(o->delivery, "self") != 0 &&
@@ -171,13 +183,13 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 		       : CLI_EXIT_FLAGGED;
 
 	if (format_is(o, "html") || o->html != NULL)
-		html = reports_html(r, ctx);
+		html = reports_html(r, ctx, o->lang);
 	if (format_is(o, "json")) {
 		fputs(json, stdout);
 	} else if (format_is(o, "html")) {
 		fputs(html, stdout);
 	} else {
-		char *text = reports_text(r, ctx, use_color());
+		char *text = reports_text(r, ctx, use_color(), o->lang);
 
 		fputs(text, stdout);
 		g_free(text);

@@ -199,6 +199,25 @@ core_finding_new(const char *code, CoreSeverity severity, const char *message)
 }
 
 void
+core_finding_set_english(CoreFinding *finding, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_free(finding->message_en);
+	finding->message_en = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+const char *
+core_finding_message(const CoreFinding *finding, const char *lang)
+{
+	if (g_strcmp0(lang, "en") == 0 && finding->message_en != NULL)
+		return finding->message_en;
+	return finding->message;
+}
+
+void
 core_finding_add_ref(CoreFinding *finding, const char *file, int page)
 {
 	g_ptr_array_add(finding->documents, core_ref(file, page));
@@ -211,6 +230,7 @@ core_finding_free(CoreFinding *finding)
 		return;
 	g_free(finding->code);
 	g_free(finding->message);
+	g_free(finding->message_en);
 	g_free(finding->item);
 	g_ptr_array_unref(finding->documents);
 	g_free(finding);

@@ -184,6 +184,7 @@ typedef struct {
 	char *code; /* CONTRACT.md §3 code, e.g. "MISSING_EVIDENCE" */
 	CoreSeverity severity;
 	char *message;	      /* for the reviewer, Chinese first */
+	char *message_en;     /* the same in English (--lang en), or NULL */
 	char *item;	      /* checklist item id it concerns, or NULL */
 	GPtrArray *documents; /* char* "file#page" refs, owned */
 } CoreFinding;
@@ -191,6 +192,13 @@ typedef struct {
 /* New finding; CODE and MESSAGE copied. Caller owns. */
 CoreFinding *core_finding_new(const char *code, CoreSeverity severity,
 			      const char *message);
+/* Set FINDING's English message (printf-style); it replaces an earlier
+ * one. Every finding should have one: reports fall back to the Chinese
+ * message where it has none. */
+void core_finding_set_english(CoreFinding *finding, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+/* The message in LANG ("en" or "zh"; NULL: "zh"). Borrowed. */
+const char *core_finding_message(const CoreFinding *finding, const char *lang);
 /* Append the ref "FILE#PAGE" (PAGE <= 0 gives just "FILE"). */
 void core_finding_add_ref(CoreFinding *finding, const char *file, int page);
 void core_finding_free(CoreFinding *finding);

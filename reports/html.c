@@ -37,6 +37,7 @@ typedef struct {
 	/* "file#page" -> Thumb* (owned): each page is rendered once however
 	 * many findings show it. Owned. */
 	GHashTable *thumbs;
+	const char *lang; /* of the findings' messages */
 } Html;
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -902,7 +903,7 @@ finding(Html *h, const CoreFinding *f)
 			       err ? "错误" : "提示");
 	esc(h->out, f->code);
 	g_string_append(h->out, "</span><p class=\"msg\">");
-	esc(h->out, f->message);
+	esc(h->out, core_finding_message(f, h->lang));
 	g_string_append(h->out, "</p><div class=\"refs\">");
 	if (f->documents->len > 0)
 		g_string_append(h->out, "见 ");
@@ -1035,12 +1036,15 @@ footer(Html *h)
 }
 
 char *
-reports_html(const ScanResult *result, const ScanContext *ctx)
+reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
 {
 	Html h = {
-	    result, scan_context_rules(ctx), g_string_new(NULL),
+	    result,
+	    scan_context_rules(ctx),
 	    g_string_new(NULL),
-	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
+	    g_string_new(NULL),
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+	    lang};
 	GString *body;
 
 	/* The body first: its thumbnails are CSS rules of the head. */

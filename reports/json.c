@@ -177,6 +177,8 @@ add_findings(JsonBuilder *b, GPtrArray *findings)
 		add_str(b, "code", f->code);
 		add_str(b, "severity", core_severity_name(f->severity));
 		add_str(b, "message", f->message);
+		if (f->message_en != NULL)
+			add_str(b, "message_en", f->message_en);
 		add_strings(b, "documents", f->documents);
 		if (f->item != NULL)
 			add_str(b, "item", f->item);

@@ -15,19 +15,21 @@ G_BEGIN_DECLS
 char *reports_json(const ScanResult *result, const ScanContext *ctx);
 
 /* A summary for a terminal: verdict, checklist with marks, findings with
- * the pages that show them, and counts. COLOR adds ANSI colours. Returns a
- * new string the caller owns. */
+ * the pages that show them, and counts. COLOR adds ANSI colours. LANG
+ * ("zh", "en"; NULL: "zh") is the language of the findings' messages.
+ * Returns a new string the caller owns. */
 char *reports_text(const ScanResult *result, const ScanContext *ctx,
-		   gboolean color);
+		   gboolean color, const char *lang);
 
 /* The report as one self-contained HTML page (inline CSS, thumbnails as
  * data: URIs, nothing loaded from elsewhere): verdict, checklist, rules,
  * each finding beside a thumbnail of its first page with the words it
  * quotes (or the seals) marked, and every document's fields. Every string
  * from the claim is escaped. Renders the pages findings point at (each
- * once, at low resolution) from RESULT's files. Returns a new string the
- * caller owns. */
-char *reports_html(const ScanResult *result, const ScanContext *ctx);
+ * once, at low resolution) from RESULT's files. LANG as for reports_text.
+ * Returns a new string the caller owns. */
+char *reports_html(const ScanResult *result, const ScanContext *ctx,
+		   const char *lang);
 
 /* ---- batch index (batch.c): one row per claim of `evidcheck batch` - */
 

@@ -9,6 +9,7 @@
 typedef struct {
 	gboolean color;
 	GString *out;
+	const char *lang; /* of the findings' messages */
 } Out;
 
 static const char *
@@ -137,19 +138,23 @@ checks(Out *o, const ChecksResult *cr)
 static void
 findings(Out *o, GPtrArray *list)
 {
+	gboolean en = g_strcmp0(o->lang, "en") == 0;
+
 	if (list->len == 0) {
-		g_string_append(o->out, "未发现问题。\n\n");
+		g_string_append(o->out,
+				en ? "No findings.\n\n" : "未发现问题。\n\n");
 		return;
 	}
-	g_string_append_printf(o->out, "发现 %u 项:\n", list->len);
+	g_string_append_printf(o->out, en ? "%u findings:\n" : "发现 %u 项:\n",
+			       list->len);
 	for (guint i = 0; i < list->len; i++) {
 		const CoreFinding *f = g_ptr_array_index(list, i);
 		gboolean err = f->severity == CORE_SEVERITY_ERROR;
 
-		g_string_append_printf(o->out, "  %s[%s] %s%s %s\n",
-				       paint(o, err ? RED : YELLOW),
-				       err ? "错误" : "提示", f->code,
-				       paint(o, RESET), f->message);
+		g_string_append_printf(
+		    o->out, "  %s[%s] %s%s %s\n", paint(o, err ? RED : YELLOW),
+		    err ? (en ? "error" : "错误") : (en ? "warning" : "提示"),
+		    f->code, paint(o, RESET), core_finding_message(f, o->lang));
 		for (guint j = 0; j < f->documents->len; j++)
 			g_string_append_printf(
 			    o->out, "      %s→ %s%s\n", paint(o, DIM),
@@ -279,9 +284,10 @@ footer(Out *o, const ScanResult *r)
 }
 
 char *
-reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color)
+reports_text(const ScanResult *result, const ScanContext *ctx, gboolean color,
+	     const char *lang)
 {
-	Out o = {color, g_string_new(NULL)};
+	Out o = {color, g_string_new(NULL), lang};
 
 	header(&o, result);
 	documents(&o, result, scan_context_rules(ctx));

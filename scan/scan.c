@@ -46,6 +46,12 @@ unreadable(const char *file, int page, const char *reason)
 	CoreFinding *f =
 	    core_finding_new("UNREADABLE_FILE", CORE_SEVERITY_ERROR, msg);
 
+	if (page > 0)
+		core_finding_set_english(
+		    f, "File could not be read (page %d): %s", page, reason);
+	else
+		core_finding_set_english(f, "File could not be read: %s",
+					 reason);
 	core_finding_add_ref(f, file, page);
 	g_free(msg);
 	return f;

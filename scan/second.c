@@ -533,6 +533,13 @@ report_mismatch(Second *sec, CoreDocument *doc, const ScanVerified *v)
 	CoreFinding *f =
 	    core_finding_new("TEXT_LAYER_MISMATCH", CORE_SEVERITY_WARNING, msg);
 
+	core_finding_set_english(
+	    f,
+	    "%s %s: the text layer does not match the page image: %s "
+	    "text layer %s (\"%s\"), page image shows %s (\"%s\"). The text "
+	    "layer may have been altered; the field keeps the text layer's "
+	    "value, check the original",
+	    doc->type, ref, v->field, value, v->layer, v->seen, v->image);
 	core_finding_add_ref(f, doc->file, v->page);
 	g_ptr_array_add(sec->result->findings, f);
 	g_ptr_array_add(doc->notes,

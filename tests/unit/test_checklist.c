@@ -184,8 +184,12 @@ finding_of(const ChecklistResult *r, const char *code)
 	for (guint i = 0; i < r->findings->len; i++) {
 		const CoreFinding *f = g_ptr_array_index(r->findings, i);
 
-		if (strcmp(f->code, code) == 0)
+		if (strcmp(f->code, code) == 0) {
+			/* Every finding says the same in English. */
+			g_assert_nonnull(f->message_en);
+			g_assert_cmpstr(f->message_en, !=, "");
 			return f;
+		}
 	}
 	g_assert_not_reached();
 	return NULL;
@@ -290,6 +294,10 @@ test_d4_no_acceptance_form(void)
 	g_assert_cmpstr(f->item, ==, "acceptance_form");
 	g_assert_nonnull(strstr(f->message, "⑨企业出具的成果验收单"));
 	g_assert_nonnull(strstr(f->message, "acceptance_form"));
+	g_assert_cmpstr(
+	    f->message_en, ==,
+	    "Missing acceptance_form (item acceptance_form); please "
+	    "upload it");
 	g_assert_cmpuint(f->documents->len, ==, 0);
 	assert_status(c.result, "acceptance_form", CHECKLIST_MISSING);
 	g_assert_cmpuint(item_of(c.result, "acceptance_form")->documents->len,
@@ -314,6 +322,8 @@ test_d4_no_payment_proof(void)
 	g_assert_nonnull(strstr(f->message, "支付凭证（payment_proof）"));
 	/* The invoice is there: the message must not ask for it. */
 	g_assert_null(strstr(f->message, "invoice）"));
+	g_assert_nonnull(strstr(f->message_en, "no payment_proof found"));
+	g_assert_null(strstr(f->message_en, "invoice,"));
 	case_clear(&c);
 }
 
@@ -359,6 +369,7 @@ test_d4_scene_not_in_direction(void)
 	f = finding_of(c.result, "SCENE_UNKNOWN");
 	g_assert_cmpint(f->severity, ==, CORE_SEVERITY_WARNING);
 	g_assert_nonnull(strstr(f->message, "“9”"));
+	g_assert_nonnull(strstr(f->message_en, "Scene \"9\""));
 	assert_status(c.result, "scene_data", CHECKLIST_NOT_CHECKED);
 	g_assert_cmpuint(count_errors(c.result), ==, 0);
 	case_clear(&c);
@@ -376,6 +387,7 @@ test_d4_agency_not_allowed(void)
 	f = finding_of(c.result, "AGENCY_NOT_ALLOWED");
 	g_assert_cmpint(f->severity, ==, CORE_SEVERITY_ERROR);
 	g_assert_nonnull(strstr(f->message, "暂不支持授权代理"));
+	g_assert_nonnull(strstr(f->message_en, "Direction 4 does not yet"));
 	/* Self delivery in the same direction raises nothing. */
 	g_free(c.claim->delivery);
 	c.claim->delivery = g_strdup("self");
@@ -630,6 +642,8 @@ test_direction_unknown(void)
 	f = finding_of(c.result, "DIRECTION_UNKNOWN");
 	g_assert_nonnull(strstr(f->message, "“14”"));
 	g_assert_nonnull(strstr(f->message, "14.1"));
+	g_assert_nonnull(strstr(f->message_en, "\"14\" is not a direction"));
+	g_assert_nonnull(strstr(f->message_en, "14.1"));
 
 	checklist_result_free(c.result);
 	c.result = checklist_evaluate_types(policy, &c.types, NULL, NULL);

@@ -53,6 +53,57 @@ add_sealed_page(Fixture *fx, const char *file, const char *const *orgs)
 	return p;
 }
 
+/* TRUE for CJK ideographs and CJK or fullwidth punctuation. */
+static gboolean
+is_cjk(gunichar c)
+{
+	return (c >= 0x3000 && c <= 0x303f) || (c >= 0x3400 && c <= 0x4dbf) ||
+	       (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
+	       (c >= 0xff00 && c <= 0xffef);
+}
+
+/* Every finding has an English message (--lang en) with no Chinese
+ * outside the quoted names and values it repeats. */
+static void
+assert_english(const Fixture *fx)
+{
+	for (guint i = 0; i < fx->result->findings->len; i++) {
+		const CoreFinding *f =
+		    g_ptr_array_index(fx->result->findings, i);
+		gboolean quoted = FALSE;
+
+		if (f->message_en == NULL || *f->message_en == '\0')
+			fprintf(stderr, "no English: %s\n", f->message);
+		g_assert_nonnull(f->message_en);
+		g_assert_cmpstr(f->message_en, !=, "");
+		g_assert_true(g_utf8_validate(f->message_en, -1, NULL));
+		for (const char *p = f->message_en; *p != '\0';
+		     p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+
+			if (c == '"')
+				quoted = !quoted;
+			else if (!quoted && is_cjk(c)) {
+				fprintf(stderr, "Chinese in English: %s\n",
+					f->message_en);
+				g_assert_not_reached();
+			}
+		}
+		g_assert_false(quoted); /* quotes come in pairs */
+	}
+}
+
+/* The fixture's run_rule, then the English of what it raised. */
+static const ChecksOutcome *
+run_rule_en(Fixture *fx, const char *rule)
+{
+	const ChecksOutcome *o = run_rule(fx, rule);
+
+	assert_english(fx);
+	return o;
+}
+#define run_rule run_rule_en
+
 static guint
 n_findings(Fixture *fx, CoreSeverity severity)
 {

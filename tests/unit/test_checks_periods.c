@@ -49,6 +49,9 @@ assert_finding(const Fixture *fx, const char *code, ...)
 	g_assert_cmpuint(fx->result->findings->len, ==, 1);
 	f = g_ptr_array_index(fx->result->findings, 0);
 	g_assert_cmpstr(f->code, ==, code);
+	/* Every finding says the same in English (--lang en). */
+	g_assert_nonnull(f->message_en);
+	g_assert_cmpstr(f->message_en, !=, "");
 	va_start(ap, code);
 	while ((want = va_arg(ap, const char *)) != NULL)
 		if (strstr(f->message, want) == NULL) {
@@ -100,16 +103,22 @@ test_cycle_one_day_short(void)
 static void
 test_cycle_guide_example(void)
 {
+	const CoreFinding *f;
 	Fixture fx;
 
 	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2025-09-01", "2026-01-10"),
 		      CHECKS_FAILED);
-	assert_finding(
+	f = assert_finding(
 	    &fx, "CYCLE_TOO_SHORT",
 	    "实施周期不足：合同签订于2025年9月1日，验收于2026年1月10日"
 	    "，仅4个月9天；单条产线MES项目不少于6个月",
 	    NULL);
+	g_assert_cmpstr(f->message_en, ==,
+			"Implementation cycle too short: contract signed on "
+			"2025-09-01, accepted on 2026-01-10, only 4 months 9 "
+			"days; a single_line_mes project needs at least 6 "
+			"months");
 	fx_clear(&fx);
 }
 
@@ -166,6 +175,7 @@ test_cycle_kind(void)
 static void
 test_cycle_dates(void)
 {
+	const CoreFinding *f;
 	Fixture fx;
 	const ChecksOutcome *o;
 
@@ -186,7 +196,8 @@ test_cycle_dates(void)
 	fx_init_bare(&fx, "4");
 	assert_status(cycle(&fx, "single_line_mes", "2026-01-10", "2025-09-01"),
 		      CHECKS_FAILED);
-	assert_finding(&fx, "CYCLE_TOO_SHORT", "倒置", NULL);
+	f = assert_finding(&fx, "CYCLE_TOO_SHORT", "倒置", NULL);
+	g_assert_nonnull(strstr(f->message_en, "dates reversed"));
 	fx_clear(&fx);
 
 	/* No acceptance date anywhere: not_checked, saying where it looked. */
@@ -208,6 +219,7 @@ test_cycle_dates(void)
 static void
 test_trial(void)
 {
+	const CoreFinding *f;
 	Fixture fx;
 	const ChecksOutcome *o;
 
@@ -244,8 +256,10 @@ test_trial(void)
 	add_doc(&fx, "验收单.pdf", "acceptance_form", "accepted_on=2026-01-10",
 		"trial_from=2025-11-01", "trial_to=2026-11-08", NULL);
 	assert_status(run_rule(&fx, "trial_run"), CHECKS_FAILED);
-	assert_finding(&fx, "TRIAL_RUN_TOO_SHORT", "2个月9天",
-		       "晚于2026年1月10日", NULL);
+	f = assert_finding(&fx, "TRIAL_RUN_TOO_SHORT", "2个月9天",
+			   "晚于2026年1月10日", NULL);
+	g_assert_nonnull(strstr(f->message_en, "2 months 9 days"));
+	g_assert_nonnull(strstr(f->message_en, "after 2026-01-10"));
 	fx_clear(&fx);
 
 	fx_init_bare(&fx, "4");
@@ -309,6 +323,7 @@ records(Fixture *fx, int days, int gap, int style)
 static void
 test_records(void)
 {
+	const CoreFinding *f;
 	Fixture fx;
 	const ChecksOutcome *o;
 
@@ -320,8 +335,10 @@ test_records(void)
 	/* 35 days with 6 missing in the middle: two runs of 14 and 15. */
 	fx_init_bare(&fx, "4");
 	assert_status(records(&fx, 35, 6, 3), CHECKS_FAILED);
-	assert_finding(&fx, "RECORDS_TOO_SHORT", "中断6天", "允许不超过3天",
-		       NULL);
+	f = assert_finding(&fx, "RECORDS_TOO_SHORT", "中断6天", "允许不超过3天",
+			   NULL);
+	g_assert_nonnull(strstr(f->message_en, "a break of 6 days"));
+	g_assert_nonnull(strstr(f->message_en, "at most 3 allowed"));
 	fx_clear(&fx);
 	/* A weekend's gap (2 days) does not break the month. */
 	fx_init_bare(&fx, "4");

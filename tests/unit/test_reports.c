@@ -54,7 +54,7 @@ test_unrecognised_page_named(void)
 	g_assert_cmpstr(p->type, ==, "other");
 	g_assert_cmpstr(p->type_guess, ==, "payment_proof");
 	r = result_of_page(p);
-	text = reports_text(r, ctx, FALSE);
+	text = reports_text(r, ctx, FALSE, NULL);
 	g_assert_nonnull(strstr(text, "材料/扫描件.pdf#1"));
 	g_assert_nonnull(strstr(text, "未能识别类型，最接近支付凭证"));
 	json = reports_json(r, ctx);
@@ -75,10 +75,39 @@ test_nothing_scored(void)
 	g_assert_cmpstr(p->type, ==, "other");
 	g_assert_null(p->type_guess);
 	r = result_of_page(p);
-	text = reports_text(r, ctx, FALSE);
+	text = reports_text(r, ctx, FALSE, NULL);
 	g_assert_nonnull(strstr(text, "未能识别类型）"));
 	g_assert_null(strstr(text, "最接近"));
 	g_free(text);
+	scan_result_free(r);
+}
+
+/* A finding reads in the reviewer's language: Chinese by default,
+ * English with --lang en; the JSON carries both, "message" unchanged. */
+static void
+test_message_languages(void)
+{
+	ScanResult *r = result_of_page(classified("今天天气很好。\n"));
+	CoreFinding *f = core_finding_new(
+	    "CYCLE_TOO_SHORT", CORE_SEVERITY_ERROR, "实施周期不足：仅4个月9天");
+	char *zh, *en, *json;
+
+	core_finding_set_english(f, "Implementation cycle too short: only %s",
+				 "4 months 9 days");
+	g_ptr_array_add(r->findings, f);
+	zh = reports_text(r, ctx, FALSE, NULL);
+	en = reports_text(r, ctx, FALSE, "en");
+	json = reports_json(r, ctx);
+	g_assert_nonnull(strstr(zh, "实施周期不足：仅4个月9天"));
+	g_assert_null(strstr(zh, "Implementation cycle"));
+	g_assert_nonnull(
+	    strstr(en, "Implementation cycle too short: only 4 months 9 days"));
+	g_assert_nonnull(strstr(json, "\"message\" : \"实施周期不足"));
+	g_assert_nonnull(
+	    strstr(json, "\"message_en\" : \"Implementation cycle too short"));
+	g_free(zh);
+	g_free(en);
+	g_free(json);
 	scan_result_free(r);
 }
 
@@ -118,6 +147,7 @@ main(int argc, char **argv)
 			test_unrecognised_page_named);
 	g_test_add_func("/reports/unrecognised/nothing-scored",
 			test_nothing_scored);
+	g_test_add_func("/reports/message-languages", test_message_languages);
 	g_test_add_func("/reports/recognised/no-guess",
 			test_recognised_has_no_guess);
 	rc = g_test_run();
