@@ -134,4 +134,26 @@ grep -q '^GXFWQ-2026-000045,a,.*,flagged,.*DUPLICATE_EVIDENCE.*,done,rechecked: 
 	"$out/summary.csv" || fail "the next run skipped the first claim"
 batch
 expect "caught up" "$(count skipped)" 1
+# 8. Killed mid-run: the rerun scans only what was not saved, and no
+# claim is recorded twice.
+root=$work/root db=$work/kill.db out=$work/kill-out
+rm -rf "$root/zz_dup"
+"$ev" batch "$root" --db "$db" --out "$out" -j 1 2>"$work/log" &
+pid=$!
+i=0
+while [ ! -s "$out/GXFWQ-2026-000123.json" ] &&
+	[ ! -s "$out/GXFWQ-2026-000202.json" ] &&
+	[ ! -s "$out/GXFWQ-2026-000210.json" ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+batch
+expect "rows after the kill" "$(($(wc -l <"$out/summary.csv") - 1))" 4
+expect "nothing failed after the kill" "$(count failed)" 0
+for id in GXFWQ-2026-000202 GXFWQ-2026-000210 GXFWQ-2026-000123 loose; do
+	n=$("$ev" history "$id" --db "$db" --format json | grep -c '"scan_id"')
+	expect "scans of $id after a kill and a rerun" "$n" 1
+done
 echo "batch_test: ok"
