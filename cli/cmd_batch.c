@@ -46,6 +46,8 @@ typedef struct {
 	char *db;
 	char *policy;
 	char *rules;
+	char *lang;
+	gboolean no_html;
 	int jobs;
 } Options;
 
@@ -90,6 +92,7 @@ options_clear(Options *o)
 	g_free(o->db);
 	g_free(o->policy);
 	g_free(o->rules);
+	g_free(o->lang);
 }
 
 static GOptionContext *
@@ -116,6 +119,11 @@ option_context(Options *o)
 	     "Rules folder holding <edition>/types.ini, evidence.ini and "
 	     "checks.ini",
 	     "DIR"},
+	    {"no-html", 0, 0, G_OPTION_ARG_NONE, &o->no_html,
+	     "Write JSON reports only (no HTML page per scanned claim)", NULL},
+	    {"lang", 0, 0, G_OPTION_ARG_STRING, &o->lang,
+	     "Language of the findings in the HTML pages: zh (default) or en",
+	     "LANG"},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL}};
 	GOptionContext *oc =
 	    g_option_context_new("ROOT - check every claim folder under ROOT");
@@ -167,6 +175,12 @@ options_check(const Options *o, int argc, gint64 *since, GError **error)
 	if (o->jobs < 0 || o->jobs > 256) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "--jobs must be between 1 and 256");
+		return FALSE;
+	}
+	if (o->lang != NULL && strcmp(o->lang, "zh") != 0 &&
+	    strcmp(o->lang, "en") != 0) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--lang must be zh or en, not '%s'", o->lang);
 		return FALSE;
 	}
 	*since = 0;
@@ -498,7 +512,7 @@ fail_row(ReportsBatchRow *row, const char *reason)
  * with ROW failed. A store that fails to save costs only the skip next
  * time, so it is a warning in the row's reason. */
 static char *
-scan_one(Batch *b, const Claim *c, ReportsBatchRow *row)
+scan_one(Batch *b, const Claim *c, ReportsBatchRow *row, char **html)
 {
 	ScanRequest req = {NULL, NULL, NULL, NULL, NULL, b->store};
 	GError *error = NULL;
@@ -511,6 +525,8 @@ scan_one(Batch *b, const Claim *c, ReportsBatchRow *row)
 		return NULL;
 	}
 	json = reports_json(r, b->ctx);
+	if (!b->o->no_html)
+		*html = reports_html(r, b->ctx, b->o->lang);
 	if (scan_result_save(r, json, b->store, &error) < 0) {
 		char *why = g_strdup_printf("%s; not recorded: %s", row->reason,
 					    error->message);
@@ -550,7 +566,7 @@ recheck_reason(Batch *b, const char *claim_id, gint64 scan_id)
 
 /* The stored report when the last scan still holds, else a new scan. */
 static char *
-report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
+report_of(Batch *b, const Claim *c, ReportsBatchRow *row, char **html)
 {
 	GError *error = NULL;
 	StoreLastScan *last = store_last_scan(b->store, row->claim_id, &error);
@@ -572,16 +588,38 @@ report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
 		    g_strdup_printf("unchanged since %s", last->scanned_at);
 		json = g_steal_pointer(&last->report_json);
 	} else {
-		json = scan_one(b, c, row);
+		json = scan_one(b, c, row, html);
 	}
 	store_last_scan_free(last);
 	return json;
 }
 
-/* Write JSON as ROW's report: a re-check replaces the file written for
- * it earlier in the run, under the same name. */
+/* Beside the JSON report NAME: its HTML page, written now (HTML not
+ * NULL) or by an earlier run of a claim now skipped, when it is there. */
 static void
-write_report(Batch *b, ReportsBatchRow *row, const char *json)
+write_page(Batch *b, ReportsBatchRow *row, const char *name, const char *html)
+{
+	char *page = g_strdup_printf("%.*s.html", (int)strlen(name) - 5, name);
+	char *path = g_build_filename(b->out_dir, page, NULL);
+	GError *error = NULL;
+
+	g_clear_pointer(&row->html, g_free);
+	if (html != NULL && !g_file_set_contents(path, html, -1, &error)) {
+		/* The JSON report still stands; the index links to it. */
+		g_printerr("evidcheck: %s\n", error->message);
+		g_clear_error(&error);
+	} else if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		row->html = g_steal_pointer(&page);
+	}
+	g_free(page);
+	g_free(path);
+}
+
+/* Write JSON as ROW's report, and HTML (or NULL) as its page: a re-check
+ * replaces the files written for it earlier in the run, under the same
+ * names. */
+static void
+write_report(Batch *b, ReportsBatchRow *row, const char *json, const char *html)
 {
 	GError *error = NULL;
 	char *name = row->report != NULL ? g_steal_pointer(&row->report)
@@ -595,6 +633,8 @@ write_report(Batch *b, ReportsBatchRow *row, const char *json)
 		g_free(name);
 	} else {
 		row->report = name;
+		if (!b->o->no_html)
+			write_page(b, row, name, html);
 	}
 	g_free(path);
 }
@@ -607,6 +647,7 @@ run_claim(Batch *b, const Claim *c)
 	const char *other = g_hash_table_lookup(b->ids, id);
 	gint64 start = g_get_monotonic_time();
 	char *json = NULL;
+	char *html = NULL;
 
 	if (other != NULL) {
 		char *why = g_strdup_printf(
@@ -618,14 +659,15 @@ run_claim(Batch *b, const Claim *c)
 		g_free(why);
 	} else {
 		g_hash_table_insert(b->ids, g_strdup(id), c->rel);
-		json = report_of(b, c, row);
+		json = report_of(b, c, row, &html);
 	}
 	if (json != NULL)
-		write_report(b, row, json);
+		write_report(b, row, json, html);
 	row->seconds =
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	b->pages += row->pages;
 	g_free(json);
+	g_free(html);
 	g_free(id);
 	return row;
 }
@@ -711,7 +753,7 @@ recheck_claim(Batch *b, const Claim *c, ReportsBatchRow *row)
 			? recheck_reason(b, row->claim_id, last->scan_id)
 			: NULL;
 	gint64 start = g_get_monotonic_time();
-	char *json;
+	char *json, *html = NULL;
 
 	/* Unreadable or unsaved: nothing newer can be told apart. */
 	g_clear_error(&error);
@@ -721,11 +763,12 @@ recheck_claim(Batch *b, const Claim *c, ReportsBatchRow *row)
 	row->status = "done";
 	g_free(row->reason);
 	row->reason = why;
-	json = scan_one(b, c, row);
+	json = scan_one(b, c, row, &html);
 	if (json != NULL)
-		write_report(b, row, json);
+		write_report(b, row, json, html);
 	else
 		g_clear_pointer(&row->report, g_free);
+	g_free(html);
 	row->seconds +=
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	fprintf(stderr, "evidcheck: %s %s %s %.1f s: %s\n", row->claim_id,

@@ -34,6 +34,7 @@ reports_batch_row_free(ReportsBatchRow *row)
 	g_free(row->codes);
 	g_free(row->reason);
 	g_free(row->report);
+	g_free(row->html);
 	g_free(row);
 }
 
@@ -318,7 +319,8 @@ html_claim(GString *out, const ReportsBatchRow *r)
 	char *id = g_markup_escape_text(r->claim_id, -1);
 
 	if (r->report != NULL) {
-		char *uri = g_uri_escape_string(r->report, NULL, TRUE);
+		char *uri = g_uri_escape_string(
+		    r->html != NULL ? r->html : r->report, NULL, TRUE);
 		char *href = g_markup_escape_text(uri, -1);
 
 		g_string_append_printf(out, "<td><a href=\"%s\">%s</a></td>",

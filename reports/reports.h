@@ -49,6 +49,7 @@ typedef struct {
 				       changed), skipped or failed */
 	char *report;	    /* the report's file name in the index's folder;
 			       NULL when failed */
+	char *html;	    /* its HTML page's file name there, or NULL */
 } ReportsBatchRow;
 
 /* A row for CLAIM_ID in FOLDER, status STATUS (static), everything else

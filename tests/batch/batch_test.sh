@@ -46,8 +46,10 @@ grep -q '"UNREADABLE_FILE"' "$out/loose.json" ||
 	fail "the broken file's claim has no UNREADABLE_FILE report"
 for id in GXFWQ-2026-000202 GXFWQ-2026-000210 GXFWQ-2026-000123 loose; do
 	[ -s "$out/$id.json" ] || fail "no report for $id"
-	grep -q "href=\"$id.json\"" "$out/index.html" ||
-		fail "index.html does not link $id"
+	grep -q 'Content-Security-Policy' "$out/$id.html" ||
+		fail "no HTML page for $id"
+	grep -q "href=\"$id.html\"" "$out/index.html" ||
+		fail "index.html does not link $id's page"
 	grep -q "\"claim_id\" : \"$id\"" "$out/summary.json" ||
 		fail "summary.json lacks $id"
 done
@@ -62,6 +64,8 @@ expect "skipped" "$(count skipped)" 4
 expect "done on rerun" "$(count done)" 0
 cmp -s "$work/first.json" "$out/GXFWQ-2026-000123.json" ||
 	fail "a skipped claim's report differs"
+grep -q 'href="GXFWQ-2026-000123.html"' "$out/index.html" ||
+	fail "a skipped claim's page, written by the first run, is not linked"
 
 # 3. Rules changed (a comment): re-checked, from the OCR cache.
 cp -r "$src/rules" "$work/rules"
