@@ -224,6 +224,34 @@ letter_region(Letter *l, const char *region)
 	g_free(msg_en);
 }
 
+/* The letter's period starts at END after the date ROLE (at WHEN) it
+ * must cover (STARTS), or ends at END before it. */
+static void
+cover_gap(Letter *l, const GDate *end, const ChecksValue *role,
+	  const GDate *when, gboolean starts)
+{
+	char *a = checks_date_text(end), *b = checks_date_text(when);
+	char *ae = checks_date_text_en(end), *be = checks_date_text_en(when);
+	char *msg = g_strdup_printf(
+	    "授权期限%s%s%s，%s%s（%s）：授权期限须覆盖项目全实施周期",
+	    starts ? "自" : "至", a, starts ? "起" : "止",
+	    starts ? "晚于" : "早于", date_role(role), b);
+	char *msg_en = g_strdup_printf(
+	    "The authorization period %s on %s, %s the %s (%s): the "
+	    "authorization must cover the whole project",
+	    starts ? "starts" : "ends", ae, starts ? "after" : "before",
+	    date_role_in(role, TRUE), be);
+	CoreFinding *f = letter_fail(l, msg, msg_en);
+
+	checks_run_ref(l->run, f, role->doc);
+	g_free(a);
+	g_free(b);
+	g_free(ae);
+	g_free(be);
+	g_free(msg);
+	g_free(msg_en);
+}
+
 /* The period must run from the signing (or earlier) to the acceptance
  * (or later). */
 static void
@@ -248,50 +276,10 @@ letter_cover(Letter *l, const char *period, const char *from_text,
 				       period != NULL ? period : "");
 		return;
 	}
-	if (has_from && has_cf && g_date_compare(&from, &c_from) > 0) {
-		char *a = checks_date_text(&from),
-		     *b = checks_date_text(&c_from);
-		char *msg = g_strdup_printf("授权期限自%s起，晚于%s（%"
-					    "s）：授权期限须覆盖项目全实施周期",
-					    a, date_role(&cf), b);
-		char *ae = checks_date_text_en(&from),
-		     *be = checks_date_text_en(&c_from);
-		char *msg_en = g_strdup_printf(
-		    "The authorization period starts on %s, after the %s "
-		    "(%s): the authorization must cover the whole project",
-		    ae, date_role_in(&cf, TRUE), be);
-		CoreFinding *f = letter_fail(l, msg, msg_en);
-
-		checks_run_ref(l->run, f, cf.doc);
-		g_free(a);
-		g_free(b);
-		g_free(msg);
-		g_free(ae);
-		g_free(be);
-		g_free(msg_en);
-	}
-	if (has_until && has_ct && g_date_compare(&until, &c_to) < 0) {
-		char *a = checks_date_text(&until),
-		     *b = checks_date_text(&c_to);
-		char *msg = g_strdup_printf("授权期限至%s止，早于%s（%"
-					    "s）：授权期限须覆盖项目全实施周期",
-					    a, date_role(&ct), b);
-		char *ae = checks_date_text_en(&until),
-		     *be = checks_date_text_en(&c_to);
-		char *msg_en = g_strdup_printf(
-		    "The authorization period ends on %s, before the %s "
-		    "(%s): the authorization must cover the whole project",
-		    ae, date_role_in(&ct, TRUE), be);
-		CoreFinding *f = letter_fail(l, msg, msg_en);
-
-		checks_run_ref(l->run, f, ct.doc);
-		g_free(a);
-		g_free(b);
-		g_free(msg);
-		g_free(ae);
-		g_free(be);
-		g_free(msg_en);
-	}
+	if (has_from && has_cf && g_date_compare(&from, &c_from) > 0)
+		cover_gap(l, &from, &cf, &c_from, TRUE);
+	if (has_until && has_ct && g_date_compare(&until, &c_to) < 0)
+		cover_gap(l, &until, &ct, &c_to, FALSE);
 	if (!has_cf || !has_ct) {
 		g_string_append_printf(
 		    l->unchecked, "缺少%s，无法核对授权期限是否覆盖实施周期；",
