@@ -12,6 +12,9 @@ enum {
 	CLI_EXIT_FATAL = 2    /* bad usage, or nothing could be checked */
 };
 
+/* Whether stdout takes ANSI colours: a terminal, and NO_COLOR unset. */
+gboolean cli_use_color(void);
+
 /* `evidcheck scan DIR [options]`. ARGV[0] is "scan". */
 int cli_scan(int argc, char **argv);
 

@@ -239,9 +239,7 @@ run(const Options *o)
 		text = findings_json(rows);
 		puts(text);
 	} else {
-		text = findings_text(&filter, rows,
-				     isatty(STDOUT_FILENO) &&
-					 g_getenv("NO_COLOR") == NULL);
+		text = findings_text(&filter, rows, cli_use_color());
 		fputs(text, stdout);
 	}
 	g_free(text);

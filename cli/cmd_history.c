@@ -327,9 +327,7 @@ run(const Options *o, const char *claim_id)
 	if (o->format != NULL && strcmp(o->format, "json") == 0)
 		text = history_json(claim_id, scans);
 	else
-		text = history_text(claim_id, scans,
-				    isatty(STDOUT_FILENO) &&
-					g_getenv("NO_COLOR") == NULL);
+		text = history_text(claim_id, scans, cli_use_color());
 	fputs(text, stdout);
 	if (text[0] != '\0' && text[strlen(text) - 1] != '\n')
 		fputc('\n', stdout);

@@ -128,12 +128,6 @@ options_check(const Options *o, int argc, GError **error)
 	return TRUE;
 }
 
-static gboolean
-use_color(void)
-{
-	return isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
-}
-
 static Store *
 open_store(const Options *o, GError **error)
 {
@@ -189,7 +183,7 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 	} else if (format_is(o, "html")) {
 		fputs(html, stdout);
 	} else {
-		char *text = reports_text(r, ctx, use_color(), o->lang);
+		char *text = reports_text(r, ctx, cli_use_color(), o->lang);
 
 		fputs(text, stdout);
 		g_free(text);

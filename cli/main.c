@@ -41,6 +41,12 @@ limit_openmp(char **argv)
 	/* Not fatal: we only run slower. */
 }
 
+gboolean
+cli_use_color(void)
+{
+	return isatty(STDOUT_FILENO) && g_getenv("NO_COLOR") == NULL;
+}
+
 int
 main(int argc, char **argv)
 {
