@@ -53,7 +53,14 @@ checks_key_regex(GKeyFile *kf, const char *group, const char *key,
 	GRegex *re;
 
 	if (text == NULL) {
-		if (required)
+		/* Present but empty or not UTF-8 is a mistake even where the
+		 * key is optional: callers read NULL without an error as
+		 * "not given", and a rule would lose its pattern silently. */
+		if (g_key_file_has_key(kf, group, key, NULL))
+			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+				    "%s: key \"%s\" is empty or not UTF-8",
+				    where, key);
+		else if (required)
 			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
 				    "%s: key \"%s\" is required", where, key);
 		return NULL;

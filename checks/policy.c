@@ -176,13 +176,27 @@ check_keys(GKeyFile *kf, const char *group, const char *where,
 	gboolean ok = TRUE;
 
 	for (guint i = 0; keys != NULL && keys[i] != NULL && ok; i++) {
-		if (key_allowed(common_keys, keys[i]) ||
-		    key_allowed(kind->keys, keys[i]))
-			continue;
-		g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
-			    "%s: unknown key \"%s\" for kind %s", where,
-			    keys[i], kind->name);
-		ok = FALSE;
+		char *value;
+
+		if (!key_allowed(common_keys, keys[i]) &&
+		    !key_allowed(kind->keys, keys[i])) {
+			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+				    "%s: unknown key \"%s\" for kind %s", where,
+				    keys[i], kind->name);
+			ok = FALSE;
+			break;
+		}
+		/* The kinds read values as strings and take NULL for "not
+		 * given" (or pass it on): a value GKeyFile cannot give as a
+		 * string (not UTF-8) is refused here, once for all kinds. */
+		value = g_key_file_get_string(kf, group, keys[i], NULL);
+		if (value == NULL) {
+			g_set_error(error, CORE_ERROR, CORE_ERROR_RULES,
+				    "%s: the value of \"%s\" is not UTF-8",
+				    where, keys[i]);
+			ok = FALSE;
+		}
+		g_free(value);
 	}
 	g_strfreev(keys);
 	return ok;

@@ -9,6 +9,9 @@
 #define CAP_DIGITS "零壹贰叁肆伍陆柒捌玖"
 #define CAP_UNITS  "拾佰仟"
 #define NO_UNIT	   10000 /* "no small unit yet in this group" */
+/* The bound of classify_normalize_amount (values.c), so that every 大写
+ * amount read also reads as a figure: 9,999,999,999,999 yuan at most. */
+#define CAP_MAX_YUAN G_GINT64_CONSTANT(10000000000000)
 
 typedef struct {
 	gint64 yi;	/* closed 亿 part, in yuan */
@@ -162,6 +165,8 @@ capital_finish(Capital *k, gint64 *cents)
 	} else if (k->pending >= 0) {
 		return FALSE; /* 壹元伍: 伍 what? */
 	}
+	if (k->yi + k->wan + k->section >= CAP_MAX_YUAN)
+		return FALSE;
 	*cents = (k->yi + k->wan + k->section) * 100 + k->jiao * 10 + k->fen;
 	return TRUE;
 }

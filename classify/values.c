@@ -7,6 +7,7 @@
 #include "classify/classify_int.h"
 
 #define MAX_YUAN_DIGITS 13 /* 9,999,999,999,999 yuan: far above any voucher */
+#define MAX_YUAN	G_GINT64_CONSTANT(10000000000000) /* 10^13 */
 #define MIN_YEAR	1900
 #define MAX_YEAR	2100
 
@@ -241,7 +242,12 @@ classify_normalize_name(const char *name)
 		g_string_free(out, TRUE);
 		return NULL;
 	}
-	return g_string_free(out, FALSE);
+	/* A combining mark that followed dropped noise (NFKC spells ´ as a
+	 * space and U+0301) now follows a letter: compose them, so that a
+	 * name normalised again stays the same. */
+	norm = g_utf8_normalize(out->str, -1, G_NORMALIZE_NFC);
+	g_string_free(out, TRUE);
+	return norm;
 }
 
 /* ---- codes -------------------------------------------------------------- */
@@ -679,7 +685,9 @@ parse_cents(const char *p, gint64 scale, gint64 *cents)
 		return FALSE;
 	/* 6.5万 is 65000.00: scale before the fraction is rounded away. */
 	*cents = (yuan * 100 + frac) * scale;
-	return TRUE;
+	/* The limit holds for the amount written out, 万 applied, so that
+	 * what is returned reads back as itself. */
+	return *cents / 100 < MAX_YUAN;
 }
 
 char *
