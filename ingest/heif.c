@@ -77,7 +77,8 @@ check_size(const char *rel_path, int w, int h, GError **error)
 	if ((gint64)w * h > INGEST_MAX_PIXELS) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
 			    "cannot read '%s': image 1 is %dx%d pixels, over "
-			    "the limit of %d million",
+			    "the limit of %d million; save or scan it at a "
+			    "lower resolution",
 			    rel_path, w, h, INGEST_MAX_PIXELS / 1000000);
 		return FALSE;
 	}

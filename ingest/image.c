@@ -67,8 +67,32 @@ check_size(const char *rel_path, int frame, int w, int h, GError **error)
 	if ((gint64)w * h > INGEST_MAX_PIXELS) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
 			    "cannot read '%s': image %d is %dx%d pixels, over "
-			    "the limit of %d million",
+			    "the limit of %d million; save or scan it at a "
+			    "lower resolution",
 			    rel_path, frame, w, h, INGEST_MAX_PIXELS / 1000000);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* What decoding frame FRAME (W x H, SPP samples of BPS bits, as its
+ * header says) takes at least: Leptonica holds the whole frame, and a
+ * PNG of a few kilobytes can declare gigabytes of pixels. */
+static gboolean
+check_decoded(const char *rel_path, int frame, int w, int h, int spp, int bps,
+	      GError **error)
+{
+	gint64 bytes = (gint64)w * h * MAX(spp, 1) * MAX((bps + 7) / 8, 1);
+
+	if (bytes > INGEST_MAX_DECODED_BYTES) {
+		g_set_error(
+		    error, CORE_ERROR, CORE_ERROR_LIMIT,
+		    "cannot read '%s': image %d would take %" G_GINT64_FORMAT
+		    " MB decoded (%dx%d pixels, %d samples of %d bits), "
+		    "over the limit of %d MB; save it as an 8-bit JPEG or "
+		    "PNG",
+		    rel_path, frame, bytes / (1024 * 1024), w, h, spp, bps,
+		    INGEST_MAX_DECODED_BYTES / (1024 * 1024));
 		return FALSE;
 	}
 	return TRUE;
@@ -96,7 +120,7 @@ static gboolean
 frame_header(const IngestFile *file, const guint8 *data, gsize len, int frame,
 	     int *w_out, int *h_out, GError **error)
 {
-	l_int32 w = 0, h = 0, bps, spp, res, cmap, format;
+	l_int32 w = 0, h = 0, bps = 0, spp = 0, res, cmap, format;
 	l_ok bad;
 
 	if (file->kind == INGEST_KIND_HEIC)
@@ -117,7 +141,8 @@ frame_header(const IngestFile *file, const guint8 *data, gsize len, int frame,
 	}
 	*w_out = w;
 	*h_out = h;
-	return check_size(file->path, frame + 1, w, h, error);
+	return check_size(file->path, frame + 1, w, h, error) &&
+	       check_decoded(file->path, frame + 1, w, h, spp, bps, error);
 }
 
 void
@@ -138,7 +163,8 @@ ingest_image_read(IngestFile *file, GBytes *bytes)
 		if (n > INGEST_MAX_PAGES) {
 			ingest_file_fail(file, CORE_ERROR_LIMIT,
 					 "the TIFF has %d frames, over the "
-					 "limit of %d",
+					 "limit of %d; split it into smaller "
+					 "files",
 					 n, INGEST_MAX_PAGES);
 			return;
 		}

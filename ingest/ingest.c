@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gio.h>
 #include <nettle/sha2.h>
 
 #include "ingest/ingest_int.h"
@@ -188,7 +189,8 @@ ingest_map(const char *abs_path, const char *rel_path, GError **error)
 	if (st.st_size > INGEST_MAX_FILE_BYTES) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
 			    "cannot read '%s': the file is %" G_GINT64_FORMAT
-			    " MB, over the limit of %d MB",
+			    " MB, over the limit of %d MB; split it or scan "
+			    "at a lower resolution",
 			    rel_path, (gint64)st.st_size / (1024 * 1024),
 			    INGEST_MAX_FILE_BYTES / (1024 * 1024));
 		goto cleanup;
@@ -229,6 +231,169 @@ hash_bytes(IngestFile *file, GBytes *bytes)
 		g_snprintf(file->sha256 + 2 * i, 3, "%02x", digest[i]);
 }
 
+/* ---- PDF streams, measured before poppler ---------------------------- */
+
+/* Poppler inflates a stream as it reads it and gives no way to cap it,
+ * so a small PDF can carry a stream that unpacks to gigabytes (a "zip
+ * bomb"). Streams never sit inside other objects' compressed data (ISO
+ * 32000-1, 7.5.7), so every one is found by its keyword in the raw
+ * bytes; each that starts as a zlib stream is inflated into a scratch
+ * buffer, counted and thrown away. A stream whose output is itself zlib
+ * (a filter chain of FlateDecodes) is inflated again, layer by layer, up
+ * to STREAM_LAYERS deep. Encrypted streams and other filters are not
+ * measured: the scan worker's memory limit and deadline bound those. */
+#define STREAM_LAYERS 4
+#define STREAM_CHUNK  (64 * 1024)
+
+typedef struct {
+	GConverter *z[STREAM_LAYERS];
+	gint64 out[STREAM_LAYERS]; /* bytes each layer has given */
+	int n;			   /* layers still being inflated */
+	gboolean over;
+	guint8 *buf; /* STREAM_LAYERS chunks of scratch */
+} Inflate;
+
+/* A zlib header: deflate, a window of at most 32 KiB, the check bits. */
+static gboolean
+looks_zlib(const guint8 *p, gsize len)
+{
+	return len >= 2 && (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 &&
+	       ((p[0] << 8) | p[1]) % 31 == 0;
+}
+
+/* Push LEN bytes at DATA through layer LAYER and the ones inside it.
+ * FALSE to stop: over the limit, or the outermost stream ended. An inner
+ * layer that turns out not to be zlib is dropped; its input was counted. */
+static gboolean
+inflate_feed(Inflate *inf, int layer, const guint8 *data, gsize len,
+	     gsize *consumed)
+{
+	guint8 *buf = inf->buf + (gsize)layer * STREAM_CHUNK;
+
+	while (len > 0 && layer < inf->n) {
+		gsize r = 0, w = 0;
+		GConverterResult res = g_converter_convert(
+		    inf->z[layer], data, len, buf, STREAM_CHUNK,
+		    G_CONVERTER_NO_FLAGS, &r, &w, NULL);
+
+		if (res == G_CONVERTER_ERROR) {
+			inf->n = layer;
+			return layer > 0;
+		}
+		data += r;
+		len -= r;
+		if (consumed != NULL)
+			*consumed += r;
+		if (w > 0) {
+			inf->out[layer] += (gint64)w;
+			if (inf->out[layer] > INGEST_MAX_PDF_STREAM_BYTES) {
+				inf->over = TRUE;
+				return FALSE;
+			}
+			if (layer + 1 == inf->n && inf->n < STREAM_LAYERS &&
+			    inf->out[layer] == (gint64)w &&
+			    looks_zlib(buf, w)) {
+				inf->z[inf->n++] =
+				    G_CONVERTER(g_zlib_decompressor_new(
+					G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+			}
+			if (!inflate_feed(inf, layer + 1, buf, w, NULL))
+				return FALSE;
+		}
+		if (res == G_CONVERTER_FINISHED) {
+			inf->n = layer;
+			return layer > 0;
+		}
+		if (r == 0 && w == 0)
+			break;
+	}
+	return TRUE;
+}
+
+/* Inflate the zlib stream at DATA (LEN bytes to the end of the file, the
+ * stream ends itself): the most any of its layers gave, or -1 when that
+ * is over INGEST_MAX_PDF_STREAM_BYTES. *USED gets the bytes read. */
+static gint64
+stream_inflated(const guint8 *data, gsize len, guint8 *scratch, gsize *used)
+{
+	Inflate inf = {.n = 1, .buf = scratch};
+	gint64 most = 0;
+
+	inf.z[0] =
+	    G_CONVERTER(g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB));
+	*used = 0;
+	inflate_feed(&inf, 0, data, len, used);
+	for (int i = 0; i < STREAM_LAYERS; i++) {
+		most = MAX(most, inf.out[i]);
+		g_clear_object(&inf.z[i]);
+	}
+	return inf.over ? -1 : most;
+}
+
+/* Refuse FILE (DATA, LEN bytes, a PDF) when a stream of it inflates past
+ * INGEST_MAX_PDF_STREAM_BYTES or all of them past
+ * INGEST_MAX_PDF_INFLATED_BYTES. TRUE when it is within both. */
+static gboolean
+pdf_streams_fit(IngestFile *file, const guint8 *data, gsize len)
+{
+	guint8 *scratch = g_malloc((gsize)STREAM_LAYERS * STREAM_CHUNK);
+	const guint8 *end = data + len;
+	const guint8 *p = data;
+	gint64 total = 0;
+	gboolean ok = TRUE;
+
+	while (ok && (p = memmem(p, (gsize)(end - p), "stream", 6)) != NULL) {
+		const guint8 *eol = p + 6;
+		const guint8 *body = eol;
+		gsize used = 0;
+		gint64 n;
+
+		/* The keyword, not "endstream", is followed by an end of
+		 * line and the data. */
+		if (p > data && g_ascii_isalpha(p[-1])) {
+			p = eol;
+			continue;
+		}
+		if (body < end && *body == '\r')
+			body++;
+		if (body < end && *body == '\n')
+			body++;
+		p = body;
+		if (body == eol || !looks_zlib(body, (gsize)(end - body)))
+			continue;
+		n = stream_inflated(body, (gsize)(end - body), scratch, &used);
+		if (n < 0) {
+			ingest_file_fail(
+			    file, CORE_ERROR_LIMIT,
+			    "a compressed stream of the PDF (at "
+			    "byte %" G_GSIZE_FORMAT ") unpacks "
+			    "to more than %d MB, over the limit "
+			    "of %d MB; save or print the "
+			    "document to PDF again",
+			    (gsize)(body - data),
+			    INGEST_MAX_PDF_STREAM_BYTES / (1024 * 1024),
+			    INGEST_MAX_PDF_STREAM_BYTES / (1024 * 1024));
+			ok = FALSE;
+			break;
+		}
+		total += n;
+		if (total > INGEST_MAX_PDF_INFLATED_BYTES) {
+			ingest_file_fail(
+			    file, CORE_ERROR_LIMIT,
+			    "the compressed streams of the PDF unpack to more "
+			    "than %" G_GINT64_FORMAT
+			    " MB together, over the limit of %" G_GINT64_FORMAT
+			    " MB; save or print the document to PDF again",
+			    total / (1024 * 1024),
+			    INGEST_MAX_PDF_INFLATED_BYTES / (1024 * 1024));
+			ok = FALSE;
+		}
+		p = body + MAX(used, 1);
+	}
+	g_free(scratch);
+	return ok;
+}
+
 IngestFile *
 ingest_file_read(const char *abs_path, const char *rel_path)
 {
@@ -262,7 +427,8 @@ ingest_file_load(IngestFile *file)
 	file->kind = ingest_kind_sniff(data, len);
 	switch (file->kind) {
 	case INGEST_KIND_PDF:
-		ingest_pdf_read(file, bytes);
+		if (pdf_streams_fit(file, data, len))
+			ingest_pdf_read(file, bytes);
 		break;
 	case INGEST_KIND_UNKNOWN:
 		ingest_file_fail(file, CORE_ERROR_UNSUPPORTED,

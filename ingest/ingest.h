@@ -13,11 +13,25 @@
 
 G_BEGIN_DECLS
 
-/* Named limits, checked before the data they bound is used. */
+/* Named limits, checked before the data they bound is decoded; each is
+ * explained in docs/limits.md (its value, why, where it is checked, what
+ * the provider is told). A file over one becomes an UNREADABLE_FILE
+ * finding that names the file, the limit and the value found. */
 #define INGEST_MAX_FILE_BYTES (256 * 1024 * 1024) /* one upload */
 #define INGEST_MAX_PAGES      1000		  /* pages of one file */
 #define INGEST_MAX_PIXELS     (120 * 1000 * 1000) /* one decoded page */
-#define INGEST_RENDER_DPI     300		  /* PDF pages for OCR */
+/* One image decoded: width x height x samples x bytes per sample, as its
+ * header declares them (a 120 MP RGB photo is 360 MB). */
+#define INGEST_MAX_DECODED_BYTES (512 * 1024 * 1024)
+/* A PDF page's side in points (1/72 inch): 200 inches, the largest page
+ * PDF readers are required to handle (ISO 32000-1, annex C). */
+#define INGEST_MAX_PAGE_POINTS 14400
+/* One Flate stream of a PDF, inflated, and all of them together: measured
+ * before poppler opens the file (a "zip bomb" stream is refused, not
+ * parsed). 384 MiB holds a 120 MP RGB page image. */
+#define INGEST_MAX_PDF_STREAM_BYTES   (384 * 1024 * 1024)
+#define INGEST_MAX_PDF_INFLATED_BYTES ((gint64)2 * 1024 * 1024 * 1024)
+#define INGEST_RENDER_DPI	      300 /* PDF pages for OCR */
 /* A PDF page whose text layer has fewer meaningful characters than this is
  * treated as having no text layer and is OCR'd. */
 #define INGEST_MIN_LAYER_CHARS 20
@@ -77,9 +91,12 @@ void ingest_file_free(IngestFile *file);
 /* Walk DIR (sub-folders too) and return every evidence file as an
  * IngestFile*, sorted by path; the array owns them. Skipped: claim.json at
  * the top (its absolute path goes to *CLAIM_JSON if that is not NULL, else
- * NULL), hidden files and folders, and symbolic links. A file that cannot
- * be read is still returned, with ->error set. Returns NULL with ERROR set
- * only when DIR itself cannot be read. */
+ * NULL), hidden files and folders, and symbolic links to folders inside
+ * DIR. A symbolic link to a regular file inside DIR is read under the
+ * link's name (abs_path is the resolved target); a link leading outside
+ * DIR, nowhere or in a loop is returned not followed, with ->error saying
+ * so. A file that cannot be read is still returned, with ->error set.
+ * Returns NULL with ERROR set only when DIR itself cannot be read. */
 GPtrArray *ingest_claim_scan(const char *dir, char **claim_json,
 			     GError **error);
 

@@ -154,6 +154,36 @@ words_free(gpointer words)
 		g_array_unref(words);
 }
 
+/* Every page's size, checked before any page is read or drawn: a page
+ * claiming a MediaBox of kilometres would be drawn at a few dpi, its
+ * text unreadable, and is a trap rather than a document. A page that
+ * cannot be opened or has no size is left to fail alone when it is
+ * drawn, so the file's other pages are still read. */
+static gboolean
+pages_fit(IngestFile *file, PopplerDocument *doc, int n)
+{
+	for (int i = 0; i < n; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		double w = 0, h = 0;
+
+		if (page != NULL)
+			poppler_page_get_size(page, &w, &h);
+		g_clear_object(&page);
+		if (isfinite(w) && isfinite(h) &&
+		    MAX(w, h) > INGEST_MAX_PAGE_POINTS) {
+			ingest_file_fail(file, CORE_ERROR_LIMIT,
+					 "page %d of the PDF is %.0f x %.0f "
+					 "mm, over the limit of %.0f mm a "
+					 "side; print it to PDF on standard "
+					 "paper",
+					 i + 1, w / 72 * 25.4, h / 72 * 25.4,
+					 INGEST_MAX_PAGE_POINTS / 72.0 * 25.4);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 void
 ingest_pdf_read(IngestFile *file, GBytes *bytes)
 {
@@ -171,10 +201,13 @@ ingest_pdf_read(IngestFile *file, GBytes *bytes)
 	}
 	if (n > INGEST_MAX_PAGES) {
 		ingest_file_fail(file, CORE_ERROR_LIMIT,
-				 "the PDF has %d pages, over the limit of %d",
+				 "the PDF has %d pages, over the limit of "
+				 "%d; split it into smaller files",
 				 n, INGEST_MAX_PAGES);
 		goto cleanup;
 	}
+	if (!pages_fit(file, doc, n))
+		goto cleanup;
 	file->layer_text = core_ptr_array_new(g_free);
 	file->layer_score = g_array_sized_new(FALSE, FALSE, sizeof(double), n);
 	file->layer_verdict =

@@ -1,9 +1,11 @@
 /* test_ingest.c - unit tests of ingest/: kind sniffing, hashing, PDF text
  * layers (judged per page, words with boxes) and rendering at a resolution,
  * image headers and decoding (EXIF orientation, TIFF frames, HEIC), seals,
- * the errors for bad uploads, and the claim folder walk. PDFs and PNGs are
- * drawn here with cairo; other images come from tests/data/ingest/ (recipes
- * in its README). */
+ * the errors for bad uploads, the limits checked before decoding (page
+ * size, flate bombs, decoded size), and the claim folder walk (symbolic
+ * links, hostile names). PDFs and PNGs are drawn here with cairo or
+ * written by hand; other images come from tests/data/ingest/ (recipes in
+ * its README). */
 #include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +13,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 
@@ -1662,8 +1665,9 @@ make_foreign_names(const char *root)
 static void
 test_walk(void)
 {
+	/* link.png leads to b.png, inside: read under its own name. */
 	static const char *const expect[] = {
-	    "b.png",	    "bad\\xFF.png",    "发票.png",
+	    "b.png",	    "bad\\xFF.png",    "link.png",	     "发票.png",
 	    "发票/inv.pdf", "验收/claim.json", "验收/照片/现场.png",
 	};
 	char *root = make_tmp();
@@ -1686,10 +1690,12 @@ test_walk(void)
 		g_assert_true(g_utf8_validate(f->path, -1, NULL));
 	}
 	/* Found files are read; a claim.json below the top is an upload. */
-	g_assert_no_error(((IngestFile *)g_ptr_array_index(files, 3))->error);
-	g_assert_cmpint(((IngestFile *)g_ptr_array_index(files, 3))->kind, ==,
+	g_assert_no_error(((IngestFile *)g_ptr_array_index(files, 4))->error);
+	g_assert_cmpint(((IngestFile *)g_ptr_array_index(files, 4))->kind, ==,
 			INGEST_KIND_PDF);
-	g_assert_nonnull(((IngestFile *)g_ptr_array_index(files, 4))->error);
+	g_assert_nonnull(((IngestFile *)g_ptr_array_index(files, 5))->error);
+	g_assert_cmpstr(((IngestFile *)g_ptr_array_index(files, 2))->sha256, ==,
+			((IngestFile *)g_ptr_array_index(files, 0))->sha256);
 	g_ptr_array_unref(files);
 
 	/* Without a place for claim.json the walk still leaves it out. */
@@ -1801,6 +1807,372 @@ test_walk_errors(void)
 	g_free(root);
 }
 
+/* ---- limits checked before decoding ---------------------------------- */
+
+/* zlib of REPEAT copies of LEN bytes at DATA, LAYERS times over. */
+static GByteArray *
+deflated(const guint8 *data, gsize len, gsize repeat, int layers)
+{
+	GByteArray *out = g_byte_array_new();
+	GConverter *z = G_CONVERTER(
+	    g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9));
+	guint8 buf[64 * 1024];
+
+	for (gsize i = 0; i <= repeat; i++) {
+		const guint8 *in = i < repeat ? data : (const guint8 *)"";
+		gsize left = i < repeat ? len : 0;
+		GConverterResult res;
+
+		do {
+			gsize r = 0, w = 0;
+
+			res = g_converter_convert(
+			    z, in, left, buf, sizeof(buf),
+			    i < repeat ? G_CONVERTER_NO_FLAGS
+				       : G_CONVERTER_INPUT_AT_END,
+			    &r, &w, NULL);
+			g_assert_cmpint(res, !=, G_CONVERTER_ERROR);
+			g_byte_array_append(out, buf, (guint)w);
+			in += r;
+			left -= r;
+		} while (left > 0 ||
+			 (i == repeat && res != G_CONVERTER_FINISHED));
+	}
+	g_object_unref(z);
+	if (layers > 1) {
+		GByteArray *again =
+		    deflated(out->data, out->len, 1, layers - 1);
+
+		g_byte_array_unref(out);
+		return again;
+	}
+	return out;
+}
+
+/* A one-page PDF of W x H points, written by hand; CONTENT (or none) is
+ * its content stream under FILTER. */
+static void
+write_raw_pdf(const char *path, double w, double h, const GByteArray *content,
+	      const char *filter)
+{
+	GByteArray *out = g_byte_array_new();
+	gsize offsets[4];
+	char *s;
+
+#define RAW(str) g_byte_array_append(out, (const guint8 *)(str), strlen(str))
+	RAW("%PDF-1.4\n");
+	offsets[0] = out->len;
+	RAW("1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	offsets[1] = out->len;
+	RAW("2 0 obj\n<< /Type /Pages /Count 1 /Kids [3 0 R] >>\nendobj\n");
+	offsets[2] = out->len;
+	s = g_strdup_printf("3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox "
+			    "[0 0 %.0f %.0f]%s >>\nendobj\n",
+			    w, h, content != NULL ? " /Contents 4 0 R" : "");
+	RAW(s);
+	g_free(s);
+	offsets[3] = out->len;
+	if (content != NULL) {
+		s = g_strdup_printf("4 0 obj\n<< /Length %u /Filter %s >>\n"
+				    "stream\n",
+				    content->len, filter);
+		RAW(s);
+		g_free(s);
+		g_byte_array_append(out, content->data, content->len);
+		RAW("\nendstream\nendobj\n");
+	}
+	s = g_strdup_printf("xref\n0 %d\n0000000000 65535 f \n",
+			    content != NULL ? 5 : 4);
+	RAW(s);
+	g_free(s);
+	for (int i = 0; i < (content != NULL ? 4 : 3); i++) {
+		s = g_strdup_printf("%010" G_GSIZE_FORMAT " 00000 n \n",
+				    offsets[i]);
+		RAW(s);
+		g_free(s);
+	}
+	s = g_strdup_printf("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n"
+			    "%u\n%%%%EOF\n",
+			    content != NULL ? 5 : 4, out->len);
+	RAW(s);
+	g_free(s);
+#undef RAW
+	write_bytes(path, out->data, out->len);
+	g_byte_array_unref(out);
+}
+
+/* A page larger than INGEST_MAX_PAGE_POINTS a side is refused when the
+ * file is read, before any page is read or drawn; 14400 pt is allowed
+ * (render-limits draws one). */
+static void
+test_pdf_page_size_limit(void)
+{
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "banner.pdf");
+	IngestFile *file;
+
+	write_raw_pdf(abs, 1000, INGEST_MAX_PAGE_POINTS + 1, NULL, NULL);
+	assert_read_fails(dir, "banner.pdf", CORE_ERROR_LIMIT,
+			  "page 1 of the PDF is 353 x 5080 mm, over the limit "
+			  "of 5080 mm a side");
+	write_raw_pdf(abs, 2e6, 2e6, NULL, NULL);
+	assert_read_fails(dir, "banner.pdf", CORE_ERROR_LIMIT,
+			  "705556 x 705556 mm");
+	write_raw_pdf(abs, INGEST_MAX_PAGE_POINTS, 500, NULL, NULL);
+	file = ingest_file_read(abs, "banner.pdf");
+	g_assert_no_error(file->error);
+	g_assert_cmpint(file->n_pages, ==, 1);
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(abs);
+	g_free(dir);
+}
+
+/* A content stream that inflates past INGEST_MAX_PDF_STREAM_BYTES is
+ * refused before poppler parses it, also when it is deflated twice (a
+ * chain of two FlateDecode filters); a modest one is read. */
+static void
+test_pdf_flate_bomb(void)
+{
+	const gsize mib = 1024 * 1024;
+	guint8 *spaces = g_malloc(mib);
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "bomb.pdf");
+	gsize over = INGEST_MAX_PDF_STREAM_BYTES / mib + 8;
+	GByteArray *bomb;
+	IngestFile *file;
+
+	memset(spaces, ' ', mib);
+	bomb = deflated(spaces, mib, over, 1);
+	write_raw_pdf(abs, A4_W, A4_H, bomb, "/FlateDecode");
+	g_byte_array_unref(bomb);
+	assert_read_fails(dir, "bomb.pdf", CORE_ERROR_LIMIT,
+			  "unpacks to more than 384 MB, over the limit of "
+			  "384 MB");
+	bomb = deflated(spaces, mib, over, 2);
+	g_assert_cmpuint(bomb->len, <, 64 * 1024);
+	write_raw_pdf(abs, A4_W, A4_H, bomb, "[/FlateDecode /FlateDecode]");
+	g_byte_array_unref(bomb);
+	assert_read_fails(dir, "bomb.pdf", CORE_ERROR_LIMIT,
+			  "unpacks to more than 384 MB");
+
+	/* 16 MB of spaces in two layers: within the limit, read. */
+	bomb = deflated(spaces, mib, 16, 2);
+	write_raw_pdf(abs, A4_W, A4_H, bomb, "[/FlateDecode /FlateDecode]");
+	g_byte_array_unref(bomb);
+	file = ingest_file_read(abs, "bomb.pdf");
+	g_assert_no_error(file->error);
+	g_assert_cmpint(file->n_pages, ==, 1);
+	ingest_file_free(file);
+	remove_tree(dir);
+	g_free(spaces);
+	g_free(abs);
+	g_free(dir);
+}
+
+/* Under the pixel limit but over INGEST_MAX_DECODED_BYTES: 10000 x 10000
+ * pixels of 16-bit RGBA are 763 MB decoded, refused from the header. */
+static void
+test_image_decoded_limit(void)
+{
+	static const guint8 png[] = {
+	    0x89, 'P',	'N',  'G',  '\r', '\n', 0x1a, '\n', 0x00, 0x00,
+	    0x00, 0x0d, 'I',  'H',  'D',  'R',	0x00, 0x00, 0x27, 0x10,
+	    0x00, 0x00, 0x27, 0x10, /* w, h */
+	    0x10, 0x06,		    /* 16 bits, RGBA */
+	    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	    0x00, 'I',	'E',  'N',  'D',  0xae, 0x42, 0x60, 0x82,
+	};
+	char *dir = make_tmp();
+	char *abs = path_in(dir, "deep.png");
+
+	write_bytes(abs, png, sizeof(png));
+	assert_read_fails(dir, "deep.png", CORE_ERROR_LIMIT,
+			  "image 1 would take 762 MB decoded (10000x10000 "
+			  "pixels, 4 samples of 16 bits), over the limit of "
+			  "512 MB");
+	remove_tree(dir);
+	g_free(abs);
+	g_free(dir);
+}
+
+/* ---- links and names in the walk ------------------------------------- */
+
+static const IngestFile *
+listed(GPtrArray *files, const char *path)
+{
+	for (guint i = 0; i < files->len; i++) {
+		const IngestFile *f = g_ptr_array_index(files, i);
+
+		if (strcmp(f->path, path) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+static void
+assert_not_followed(GPtrArray *files, const char *path, const char *why)
+{
+	const IngestFile *f = listed(files, path);
+
+	g_assert_nonnull(f);
+	g_assert_nonnull(f->error);
+	g_test_message("%s", f->error->message);
+	g_assert_nonnull(strstr(f->error->message, path));
+	g_assert_nonnull(strstr(f->error->message, why));
+	g_assert_cmpint(f->n_pages, ==, 0);
+	g_assert_cmpstr(f->sha256, ==, "");
+}
+
+/* A link to a file inside the claim is read under its own name; one that
+ * leads outside, nowhere or in a circle is listed, not followed, with the
+ * reason; a link to a folder inside is not followed (its files are
+ * walked where they are), one to a folder outside is listed. */
+static void
+test_walk_links(void)
+{
+	char *top = make_tmp();
+	char *root = path_in(top, "claim");
+	char *outside = path_in(top, "secret.png");
+	char *p;
+	GPtrArray *files;
+	GError *error = NULL;
+	char *claim_json = NULL;
+	const IngestFile *f, *real;
+	static const struct {
+		const char *name, *target;
+	} links[] = {
+	    {"in.png", "sub/a.png"},
+	    {"in2.png", "in.png"}, /* a link to a link to a file */
+	    {"sub/up.png", "../sub/a.png"},
+	    {"out.png", "../secret.png"},
+	    {"abs_out.pdf", "/etc/passwd"},
+	    {"dangling.pdf", "nope.pdf"},
+	    {"loop.pdf", "loop.pdf"},
+	    {"loop_a.pdf", "loop_b.pdf"},
+	    {"loop_b.pdf", "loop_a.pdf"},
+	    {"dir_in", "sub"},
+	    {"dir_top", "."},
+	    {"dir_out", ".."},
+	};
+
+	g_assert_cmpint(g_mkdir_with_parents(root, 0755), ==, 0);
+	p = path_in(root, "sub");
+	g_assert_cmpint(g_mkdir(p, 0755), ==, 0);
+	g_free(p);
+	p = path_in(root, "sub/a.png");
+	write_png(p, 20, 10);
+	g_free(p);
+	write_png(outside, 30, 10);
+	for (gsize i = 0; i < G_N_ELEMENTS(links); i++) {
+		p = path_in(root, links[i].name);
+		g_assert_cmpint(symlink(links[i].target, p), ==, 0);
+		g_free(p);
+	}
+	/* claim.json leading outside is not read as the claim's. */
+	p = path_in(root, "claim.json");
+	g_assert_cmpint(symlink("../secret.png", p), ==, 0);
+	g_free(p);
+
+	files = ingest_claim_scan(root, &claim_json, &error);
+	g_assert_no_error(error);
+	g_assert_null(claim_json);
+	real = listed(files, "sub/a.png");
+	g_assert_nonnull(real);
+	g_assert_no_error(real->error);
+	for (gsize i = 0; i < 3; i++) {
+		f = listed(files, links[i].name);
+		g_assert_nonnull(f);
+		g_assert_no_error(f->error);
+		g_assert_cmpint(f->kind, ==, INGEST_KIND_PNG);
+		g_assert_cmpstr(f->sha256, ==, real->sha256);
+		g_assert_cmpstr(f->abs_path, ==, real->abs_path);
+	}
+	assert_not_followed(files, "out.png", "outside the claim folder");
+	assert_not_followed(files, "abs_out.pdf", "outside the claim folder");
+	assert_not_followed(files, "dir_out", "outside the claim folder");
+	assert_not_followed(files, "claim.json", "outside the claim folder");
+	assert_not_followed(files, "dangling.pdf", "does not exist");
+	assert_not_followed(files, "loop.pdf", "loops back on itself");
+	assert_not_followed(files, "loop_a.pdf", "loops back on itself");
+	assert_not_followed(files, "loop_b.pdf", "loops back on itself");
+	g_assert_null(listed(files, "dir_in"));
+	g_assert_null(listed(files, "dir_in/a.png"));
+	g_assert_null(listed(files, "dir_top"));
+	/* in, in2, sub/up, sub/a, and the eight not followed. */
+	g_assert_cmpuint(files->len, ==, 12);
+	g_ptr_array_unref(files);
+
+	/* claim.json linked from inside is the claim's, read at its target. */
+	p = path_in(root, "claim.json");
+	g_unlink(p);
+	g_free(p);
+	p = path_in(root, "sub/claim.json");
+	write_bytes(p, "{}", 2);
+	g_free(p);
+	p = path_in(root, "claim.json");
+	g_assert_cmpint(symlink("sub/claim.json", p), ==, 0);
+	g_free(p);
+	files = ingest_claim_list(root, &claim_json, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(claim_json);
+	g_assert_true(g_str_has_suffix(claim_json, "/sub/claim.json"));
+	g_assert_null(listed(files, "claim.json"));
+	g_ptr_array_unref(files);
+	g_free(claim_json);
+	remove_tree(top);
+	g_free(outside);
+	g_free(root);
+	g_free(top);
+}
+
+/* Control characters and direction marks in names are escaped like bytes
+ * that are not UTF-8: the report's names stay printable, a name cannot
+ * recolour a terminal or break a line, and the JSON of a report stays
+ * valid (tests/hostile/ checks the whole report). */
+static void
+test_walk_control_names(void)
+{
+	static const struct {
+		const char *name, *shown;
+	} names[] = {
+	    {"a\x01\x1b[31m\x7f\nb.png", "a\\x01\\x1B[31m\\x7F\\x0Ab.png"},
+	    {"tab\there.png", "tab\\x09here.png"},
+	    {"发票\xe2\x80\xae"
+	     "gnp.png",
+	     "发票\\u{202E}gnp.png"},
+	    {"c1\xc2\x85.png", "c1\\x85.png"},
+	    {"\xb7\xa2\xc6\xb1\x1b.png", "发票\\x1B.png"}, /* GBK */
+	};
+	char *root = make_tmp();
+	GPtrArray *files;
+	GError *error = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *p = path_in(root, names[i].name);
+
+		write_png(p, 10, 10);
+		g_free(p);
+	}
+	files = ingest_claim_scan(root, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(files->len, ==, G_N_ELEMENTS(names));
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		const IngestFile *f = listed(files, names[i].shown);
+
+		g_assert_nonnull(f);
+		/* Read by its real name all the same. */
+		g_assert_no_error(f->error);
+		g_assert_true(g_utf8_validate(f->path, -1, NULL));
+		for (const char *c = f->path; *c != '\0';
+		     c = g_utf8_next_char(c))
+			g_assert_false(g_unichar_iscntrl(g_utf8_get_char(c)));
+	}
+	g_ptr_array_unref(files);
+	remove_tree(root);
+	g_free(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1840,6 +2212,13 @@ main(int argc, char **argv)
 	g_test_add_func("/ingest/walk", test_walk);
 	g_test_add_func("/ingest/walk-then-load", test_walk_then_load);
 	g_test_add_func("/ingest/walk-errors", test_walk_errors);
+	g_test_add_func("/ingest/walk-links", test_walk_links);
+	g_test_add_func("/ingest/walk-control-names", test_walk_control_names);
+	g_test_add_func("/ingest/limits/pdf-page-size",
+			test_pdf_page_size_limit);
+	g_test_add_func("/ingest/limits/pdf-flate-bomb", test_pdf_flate_bomb);
+	g_test_add_func("/ingest/limits/image-decoded",
+			test_image_decoded_limit);
 	rc = g_test_run();
 	/* Drop pango's and cairo's font caches so LeakSanitizer reports
 	 * only what is really lost. */
