@@ -11,10 +11,14 @@
  * Incremental: a claim whose latest scan in the store saw the same files
  * (paths and SHA-256), under the same policy edition and rules version,
  * with claim.json not modified since, is skipped and its stored report
- * reused. Each scan is saved in its own transaction as it ends, so a
- * killed batch rerun goes on with the claims not yet saved. A claim that
- * cannot be scanned is a failed row, never the end of the batch; it
- * counts as flagged for the exit status (it has not been shown to pass).
+ * reused. Each scan is saved in its own transaction as it ends, after
+ * its report and page are on disk (written beside and renamed, so never
+ * half), so a killed batch rerun goes on with the claims not yet saved
+ * and finds every saved claim's files. A claim that cannot be scanned is
+ * a failed row, never the end of the batch; it counts as flagged for the
+ * exit status (it has not been shown to pass). A report folder or a store
+ * that cannot be written is the end (exit 2): every claim after would
+ * fail the same way, or be scanned again by every later run.
  *
  * Across claims: the cross-claim rules compare a scan with the latest
  * scans of the other claims as they are when it is made, so of two claims
@@ -25,6 +29,8 @@
  * a claim scanned before a later run's claims catches up.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,6 +80,8 @@ typedef struct {
 	int pages;	     /* pages of the claims handled so far */
 	int pages_scanned;   /* of those, pages read in this run */
 	double scan_seconds; /* time spent scanning them */
+	GError *fatal;	     /* the report folder or store failed: stop */
+	guint saved;	     /* scans saved by this run */
 } Batch;
 
 static void
@@ -135,7 +143,9 @@ option_context(Options *o)
 		"rules) are skipped,\nunless a claim scanned since shares "
 		"evidence or a party with them:\nthose are re-checked.\nExit "
 		"status: 0 every claim passed, 1 "
-		"any flagged or failed, 2 usage or fatal error.");
+		"any flagged or failed, 2 usage or fatal error\n(ROOT, the "
+		"rules, the store or the report folder unusable: the batch "
+		"stops, a rerun goes on).");
 	return oc;
 }
 
@@ -508,37 +518,156 @@ fail_row(ReportsBatchRow *row, const char *reason)
 	row->reason = g_strdup(reason);
 }
 
-/* Scan the claim and record it; the report JSON (caller owns), or NULL
- * with ROW failed. A store that fails to save costs only the skip next
- * time, so it is a warning in the row's reason. */
-static char *
-scan_one(Batch *b, const Claim *c, ReportsBatchRow *row, char **html)
+/* Write all of TEXT to FD; FALSE with errno set. */
+static gboolean
+write_all(int fd, const char *text)
+{
+	size_t left = strlen(text);
+
+	while (left > 0) {
+		ssize_t n = write(fd, text, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		text += n;
+		left -= (size_t)n;
+	}
+	return TRUE;
+}
+
+/* Write TEXT to NAME in the report folder: as .NAME.tmp, flushed, then
+ * renamed over NAME, so a full disk or a kill never leaves half a report
+ * (or half an index) that the next run links; the fixed name means the
+ * next run reuses what a killed one left. FALSE with ERROR naming the
+ * file and the system's reason. */
+static gboolean
+write_out(const Batch *b, const char *name, const char *text, GError **error)
+{
+	char *path = g_build_filename(b->out_dir, name, NULL);
+	char *tmp = g_strdup_printf("%s/.%s.tmp", b->out_dir, name);
+	int fd = g_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	gboolean ok = fd >= 0 && write_all(fd, text) && fsync(fd) == 0;
+	int saved = errno;
+
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = FALSE;
+		saved = errno;
+	}
+	if (ok && g_rename(tmp, path) != 0) {
+		ok = FALSE;
+		saved = errno;
+	}
+	if (!ok) {
+		if (fd >= 0)
+			g_unlink(tmp);
+		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
+			    "cannot write %s: %s", path, g_strerror(saved));
+	}
+	g_free(tmp);
+	g_free(path);
+	return ok;
+}
+
+/* The report folder failed: the claims after would fail alike. */
+static void
+stop_for_folder(Batch *b, GError *error)
+{
+	g_set_error(&b->fatal, CORE_ERROR, CORE_ERROR_IO,
+		    "%s (the report folder %s cannot be written: free space "
+		    "or fix it, or choose another with --out, and rerun)",
+		    error->message, b->out_dir);
+	g_error_free(error);
+}
+
+/* Beside the JSON report NAME: its HTML page, written now (HTML not
+ * NULL) or by an earlier run of a claim now skipped, when it is there.
+ * FALSE when it cannot be written (B->fatal set). */
+static gboolean
+write_page(Batch *b, ReportsBatchRow *row, const char *name, const char *html)
+{
+	char *page = g_strdup_printf("%.*s.html", (int)strlen(name) - 5, name);
+	char *path = g_build_filename(b->out_dir, page, NULL);
+	GError *error = NULL;
+	gboolean ok = TRUE;
+
+	g_clear_pointer(&row->html, g_free);
+	if (html != NULL && !write_out(b, page, html, &error)) {
+		stop_for_folder(b, error);
+		ok = FALSE;
+	} else if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		row->html = g_steal_pointer(&page);
+	}
+	g_free(page);
+	g_free(path);
+	return ok;
+}
+
+/* Write JSON as ROW's report, and HTML (or NULL) as its page: a re-check
+ * replaces the files written for it earlier in the run, under the same
+ * names. FALSE when ROW failed (a report that is not one) or the folder
+ * cannot be written (B->fatal set). */
+static gboolean
+write_report(Batch *b, ReportsBatchRow *row, const char *json, const char *html)
+{
+	GError *error = NULL;
+	char *name = row->report != NULL ? g_steal_pointer(&row->report)
+					 : report_name(b, row->claim_id);
+
+	if (!reports_batch_row_fill(row, json, &error)) {
+		fail_row(row, error->message);
+		g_clear_error(&error);
+		g_free(name);
+		return FALSE;
+	}
+	if (!write_out(b, name, json, &error)) {
+		stop_for_folder(b, error);
+		g_free(name);
+		return FALSE;
+	}
+	row->report = name;
+	return b->o->no_html || write_page(b, row, name, html);
+}
+
+/* Scan the claim, write its report and page, then record it: a scan in
+ * the store always has its files, so a kill in between costs a re-check
+ * from the OCR cache, never a skipped claim without a report. TRUE when
+ * recorded; FALSE with ROW failed (the claim cannot be scanned) or
+ * B->fatal set (the folder or the store cannot be written: a batch that
+ * cannot save would scan every claim again on every rerun). */
+static gboolean
+scan_one(Batch *b, const Claim *c, ReportsBatchRow *row)
 {
 	ScanRequest req = {NULL, NULL, NULL, NULL, NULL, b->store};
 	GError *error = NULL;
 	ScanResult *r = scan_claim(b->ctx, c->folder, &req, &error);
-	char *json;
+	char *json, *html = NULL;
+	gboolean ok;
 
 	if (r == NULL) {
 		fail_row(row, error->message);
 		g_clear_error(&error);
-		return NULL;
+		return FALSE;
 	}
 	json = reports_json(r, b->ctx);
 	if (!b->o->no_html)
-		*html = reports_html(r, b->ctx, b->o->lang);
-	if (scan_result_save(r, json, b->store, &error) < 0) {
-		char *why = g_strdup_printf("%s; not recorded: %s", row->reason,
-					    error->message);
-
-		g_free(row->reason);
-		row->reason = why;
-		g_clear_error(&error);
+		html = reports_html(r, b->ctx, b->o->lang);
+	ok = write_report(b, row, json, html);
+	if (ok)
+		store_test_kill("report");
+	if (ok && scan_result_save(r, json, b->store, &error) < 0) {
+		g_propagate_prefixed_error(
+		    &b->fatal, error, "claim %s not recorded: ", row->claim_id);
+		ok = FALSE;
 	}
+	b->saved += ok;
 	b->pages_scanned += r->stats.pages;
 	b->scan_seconds += r->stats.seconds;
 	scan_result_free(r);
-	return json;
+	g_free(html);
+	g_free(json);
+	return ok;
 }
 
 /* NULL when no other claim's scan since SCAN_ID (CLAIM_ID's latest)
@@ -564,13 +693,13 @@ recheck_reason(Batch *b, const char *claim_id, gint64 scan_id)
 	return why;
 }
 
-/* The stored report when the last scan still holds, else a new scan. */
-static char *
-report_of(Batch *b, const Claim *c, ReportsBatchRow *row, char **html)
+/* The stored report when the last scan still holds, else a new scan;
+ * either is written to the report folder. */
+static void
+report_of(Batch *b, const Claim *c, ReportsBatchRow *row)
 {
 	GError *error = NULL;
 	StoreLastScan *last = store_last_scan(b->store, row->claim_id, &error);
-	char *json = NULL;
 
 	if (error != NULL) {
 		/* Only costs a scan that might have been skipped. */
@@ -586,57 +715,11 @@ report_of(Batch *b, const Claim *c, ReportsBatchRow *row, char **html)
 		row->status = "skipped";
 		row->reason =
 		    g_strdup_printf("unchanged since %s", last->scanned_at);
-		json = g_steal_pointer(&last->report_json);
+		write_report(b, row, last->report_json, NULL);
 	} else {
-		json = scan_one(b, c, row, html);
+		scan_one(b, c, row);
 	}
 	store_last_scan_free(last);
-	return json;
-}
-
-/* Beside the JSON report NAME: its HTML page, written now (HTML not
- * NULL) or by an earlier run of a claim now skipped, when it is there. */
-static void
-write_page(Batch *b, ReportsBatchRow *row, const char *name, const char *html)
-{
-	char *page = g_strdup_printf("%.*s.html", (int)strlen(name) - 5, name);
-	char *path = g_build_filename(b->out_dir, page, NULL);
-	GError *error = NULL;
-
-	g_clear_pointer(&row->html, g_free);
-	if (html != NULL && !g_file_set_contents(path, html, -1, &error)) {
-		/* The JSON report still stands; the index links to it. */
-		g_printerr("evidcheck: %s\n", error->message);
-		g_clear_error(&error);
-	} else if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-		row->html = g_steal_pointer(&page);
-	}
-	g_free(page);
-	g_free(path);
-}
-
-/* Write JSON as ROW's report, and HTML (or NULL) as its page: a re-check
- * replaces the files written for it earlier in the run, under the same
- * names. */
-static void
-write_report(Batch *b, ReportsBatchRow *row, const char *json, const char *html)
-{
-	GError *error = NULL;
-	char *name = row->report != NULL ? g_steal_pointer(&row->report)
-					 : report_name(b, row->claim_id);
-	char *path = g_build_filename(b->out_dir, name, NULL);
-
-	if (!reports_batch_row_fill(row, json, &error) ||
-	    !g_file_set_contents(path, json, -1, &error)) {
-		fail_row(row, error->message);
-		g_clear_error(&error);
-		g_free(name);
-	} else {
-		row->report = name;
-		if (!b->o->no_html)
-			write_page(b, row, name, html);
-	}
-	g_free(path);
 }
 
 static ReportsBatchRow *
@@ -646,8 +729,6 @@ run_claim(Batch *b, const Claim *c)
 	ReportsBatchRow *row = reports_batch_row_new(id, c->rel, "done");
 	const char *other = g_hash_table_lookup(b->ids, id);
 	gint64 start = g_get_monotonic_time();
-	char *json = NULL;
-	char *html = NULL;
 
 	if (other != NULL) {
 		char *why = g_strdup_printf(
@@ -659,15 +740,11 @@ run_claim(Batch *b, const Claim *c)
 		g_free(why);
 	} else {
 		g_hash_table_insert(b->ids, g_strdup(id), c->rel);
-		json = report_of(b, c, row, &html);
+		report_of(b, c, row);
 	}
-	if (json != NULL)
-		write_report(b, row, json, html);
 	row->seconds =
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	b->pages += row->pages;
-	g_free(json);
-	g_free(html);
 	g_free(id);
 	return row;
 }
@@ -721,7 +798,7 @@ progress_line(const Batch *b, const ReportsBatchRow *row)
 static void
 run_all(Batch *b)
 {
-	for (guint i = 0; i < b->claims->len; i++) {
+	for (guint i = 0; i < b->claims->len && b->fatal == NULL; i++) {
 		const Claim *c = g_ptr_array_index(b->claims, i);
 		ReportsBatchRow *row;
 
@@ -753,7 +830,6 @@ recheck_claim(Batch *b, const Claim *c, ReportsBatchRow *row)
 			? recheck_reason(b, row->claim_id, last->scan_id)
 			: NULL;
 	gint64 start = g_get_monotonic_time();
-	char *json, *html = NULL;
 
 	/* Unreadable or unsaved: nothing newer can be told apart. */
 	g_clear_error(&error);
@@ -763,18 +839,13 @@ recheck_claim(Batch *b, const Claim *c, ReportsBatchRow *row)
 	row->status = "done";
 	g_free(row->reason);
 	row->reason = why;
-	json = scan_one(b, c, row, &html);
-	if (json != NULL)
-		write_report(b, row, json, html);
-	else
+	if (!scan_one(b, c, row) && g_str_equal(row->status, "failed"))
 		g_clear_pointer(&row->report, g_free);
-	g_free(html);
 	row->seconds +=
 	    (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
 	fprintf(stderr, "evidcheck: %s %s %s %.1f s: %s\n", row->claim_id,
 		row->status, row->verdict != NULL ? row->verdict : "-",
 		row->seconds, row->reason);
-	g_free(json);
 	return TRUE;
 }
 
@@ -796,7 +867,7 @@ recheck_all(Batch *b)
 		if (g_str_equal(row->status, "done"))
 			last_done = i + 1;
 	}
-	for (guint i = 0; i < b->rows->len; i++) {
+	for (guint i = 0; i < b->rows->len && b->fatal == NULL; i++) {
 		ReportsBatchRow *row = g_ptr_array_index(b->rows, i);
 
 		if (g_str_equal(row->status, "failed") ||
@@ -812,10 +883,8 @@ recheck_all(Batch *b)
 static gboolean
 write_one(const Batch *b, const char *name, char *text, GError **error)
 {
-	char *path = g_build_filename(b->out_dir, name, NULL);
-	gboolean ok = g_file_set_contents(path, text, -1, error);
+	gboolean ok = write_out(b, name, text, error);
 
-	g_free(path);
 	g_free(text);
 	return ok;
 }
@@ -823,8 +892,10 @@ write_one(const Batch *b, const char *name, char *text, GError **error)
 static gboolean
 write_index(const Batch *b, GError **error)
 {
-	return write_one(b, "summary.csv", reports_batch_csv(b->rows), error) &&
-	       write_one(b, "summary.json", reports_batch_json(b->rows),
+	if (!write_one(b, "summary.csv", reports_batch_csv(b->rows), error))
+		return FALSE;
+	store_test_kill("index");
+	return write_one(b, "summary.json", reports_batch_json(b->rows),
 			 error) &&
 	       write_one(b, "index.html", reports_batch_html(b->rows), error);
 }
@@ -887,6 +958,39 @@ out_folder(const Options *o, const char *root, GError **error)
 	return dir;
 }
 
+/* Write and remove a small file in the report folder: a read-only or
+ * full folder is said before the first claim is scanned, not after an
+ * hour of OCR. */
+static gboolean
+probe_out(const Batch *b, GError **error)
+{
+	static const char name[] = ".evidcheck-probe";
+	char *path = g_build_filename(b->out_dir, name, NULL);
+	gboolean ok = write_out(b, name, "evidcheck can write here\n", error);
+
+	if (ok)
+		g_unlink(path);
+	else
+		g_prefix_error(error,
+			       "the report folder %s cannot be written "
+			       "(choose another with --out): ",
+			       b->out_dir);
+	g_free(path);
+	return ok;
+}
+
+/* A store held by another process makes a write wait up to
+ * STORE_BUSY_TIMEOUT_MS; say so, or the batch looks stuck. */
+static void
+tell_wait(const char *path, int timeout_ms, void *data)
+{
+	(void)data;
+	fprintf(stderr,
+		"evidcheck: store %s is locked by another process: waiting up "
+		"to %d s for it\n",
+		path, timeout_ms / 1000);
+}
+
 static gboolean
 batch_open(Batch *b, GError **error)
 {
@@ -894,13 +998,15 @@ batch_open(Batch *b, GError **error)
 	char *db = b->o->db != NULL ? g_strdup(b->o->db) : store_default_path();
 
 	b->out_dir = out_folder(b->o, b->root, error);
-	if (b->out_dir != NULL && find_claims(b, error))
+	if (b->out_dir != NULL && probe_out(b, error) && find_claims(b, error))
 		b->ctx = scan_context_new(&so, error);
 	if (b->ctx != NULL)
 		b->store = store_open(db, error);
-	if (b->store != NULL)
+	if (b->store != NULL) {
 		store_set_rules_version(b->store,
 					scan_context_rules_version(b->ctx));
+		store_set_wait_notify(b->store, tell_wait, NULL);
+	}
 	g_free(db);
 	return b->store != NULL;
 }
@@ -908,6 +1014,7 @@ batch_open(Batch *b, GError **error)
 static void
 batch_clear(Batch *b)
 {
+	g_clear_error(&b->fatal);
 	store_close(b->store);
 	scan_context_free(b->ctx);
 	g_ptr_array_unref(b->rows);
@@ -946,6 +1053,15 @@ run(const Options *o, const char *root, gint64 since)
 			dropped, o->since);
 	run_all(&b);
 	recheck_all(&b);
+	if (b.fatal != NULL) {
+		/* No index: it would list only the claims before the stop. */
+		fprintf(stderr,
+			"evidcheck batch: %s\nevidcheck batch: stopped at "
+			"claim %u of %u; the %u scans saved by this run stay "
+			"in the store, and a rerun goes on from there\n",
+			b.fatal->message, b.rows->len, b.claims->len, b.saved);
+		goto cleanup;
+	}
 	if (!write_index(&b, &error))
 		goto cleanup;
 	code = summarize(&b);
@@ -966,6 +1082,9 @@ cli_batch(int argc, char **argv)
 	gint64 since = 0;
 	int code = CLI_EXIT_FATAL;
 
+	/* Over a file size limit (ulimit -f) a write fails with EFBIG, said
+	 * with the file's name, rather than the signal killing us silently. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!g_option_context_parse(oc, &argc, &argv, &error) ||
 	    !options_check(&o, argc, &since, &error)) {
 		fprintf(stderr,

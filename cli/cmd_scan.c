@@ -1,10 +1,17 @@
 /* cmd_scan.c - `evidcheck scan DIR`: check one claim folder, print the
  * summary (or the JSON or HTML report), optionally write the JSON report
  * (--out) and the HTML report (--html) to files, record the scan in the
- * store, and exit 0 pass / 1 flagged. */
+ * store, and exit 0 pass / 1 flagged (2 when a report file cannot be
+ * written). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "cli/cli.h"
 #include "reports/reports.h"
@@ -128,6 +135,18 @@ options_check(const Options *o, int argc, GError **error)
 	return TRUE;
 }
 
+/* A store held by another process makes a write wait up to
+ * STORE_BUSY_TIMEOUT_MS; say so, or the scan looks stuck. */
+static void
+tell_wait(const char *path, int timeout_ms, void *data)
+{
+	(void)data;
+	fprintf(stderr,
+		"evidcheck: store %s is locked by another process: waiting up "
+		"to %d s for it\n",
+		path, timeout_ms / 1000);
+}
+
 static Store *
 open_store(const Options *o, GError **error)
 {
@@ -138,6 +157,8 @@ open_store(const Options *o, GError **error)
 		return NULL;
 	path = o->db != NULL ? g_strdup(o->db) : store_default_path();
 	store = store_open(path, error);
+	if (store != NULL)
+		store_set_wait_notify(store, tell_wait, NULL);
 	g_free(path);
 	return store;
 }
@@ -148,18 +169,82 @@ format_is(const Options *o, const char *format)
 	return o->format != NULL && strcmp(o->format, format) == 0;
 }
 
+/* Write all of TEXT to FD; FALSE with errno set. */
+static gboolean
+write_all(int fd, const char *text)
+{
+	size_t left = strlen(text);
+
+	while (left > 0) {
+		ssize_t n = write(fd, text, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return FALSE;
+		text += n;
+		left -= (size_t)n;
+	}
+	return TRUE;
+}
+
+/* Write TEXT to PATH. A regular file (or a new one) is written beside it
+ * as .NAME.tmp and renamed over it, so a full disk or a kill never leaves
+ * half a report where a reader would trust it; the fixed name means the
+ * next run reuses what a killed one left. Anything else that exists
+ * (/dev/stdout, a pipe, /dev/full) is written in place: renaming over a
+ * device would replace it. FALSE with errno set. */
+static gboolean
+write_file(const char *path, const char *text)
+{
+	GStatBuf st;
+	char *dir, *base, *tmp;
+	int fd, saved;
+	gboolean ok;
+
+	if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
+		ok = fd >= 0 && write_all(fd, text);
+		saved = errno;
+		if (fd >= 0 && close(fd) != 0 && ok) {
+			ok = FALSE;
+			saved = errno;
+		}
+		errno = saved;
+		return ok;
+	}
+	dir = g_path_get_dirname(path);
+	base = g_path_get_basename(path);
+	tmp = g_strdup_printf("%s/.%s.tmp", dir, base);
+	fd = g_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ok = fd >= 0 && write_all(fd, text) && fsync(fd) == 0;
+	saved = errno;
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = FALSE;
+		saved = errno;
+	}
+	if (ok && g_rename(tmp, path) != 0) {
+		ok = FALSE;
+		saved = errno;
+	}
+	if (!ok && fd >= 0)
+		g_unlink(tmp);
+	errno = saved;
+	g_free(tmp);
+	g_free(base);
+	g_free(dir);
+	return ok;
+}
+
 /* Write REPORT (WHAT names it in the message) to PATH; FALSE on failure,
- * said on stderr. */
+ * said on stderr with the path and the system's reason. */
 static gboolean
 write_report(const char *path, const char *report, const char *what)
 {
-	GError *error = NULL;
-
-	if (g_file_set_contents(path, report, -1, &error))
+	if (write_file(path, report))
 		return TRUE;
-	fprintf(stderr, "evidcheck: cannot write the %s report: %s\n", what,
-		error->message);
-	g_error_free(error);
+	fprintf(stderr, "evidcheck: cannot write the %s report to %s: %s\n",
+		what, path, g_strerror(errno));
 	return FALSE;
 }
 
@@ -187,6 +272,15 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 
 		fputs(text, stdout);
 		g_free(text);
+	}
+	/* `scan --format json > report.json` on a full disk: said, not a
+	 * truncated report and exit 0. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr,
+			"evidcheck: cannot write the report to stdout: "
+			"%s\n",
+			g_strerror(errno));
+		code = CLI_EXIT_FATAL;
 	}
 	if (o->out != NULL && !write_report(o->out, json, "JSON"))
 		code = CLI_EXIT_FATAL;
@@ -243,6 +337,9 @@ cli_scan(int argc, char **argv)
 	GError *error = NULL;
 	int code = CLI_EXIT_FATAL;
 
+	/* Over a file size limit (ulimit -f) a write fails with EFBIG, said
+	 * with the file's name, rather than the signal killing us silently. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (!g_option_context_parse(oc, &argc, &argv, &error) ||
 	    !options_check(&o, argc, &error)) {
 		fprintf(stderr,

@@ -2,7 +2,10 @@
  * keep the file consistent when a run is killed; the schema comes from
  * schema.sql, embedded at build time. */
 #include <errno.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -14,12 +17,51 @@
 #include "store_migrations_006.h"
 #include "store_schema.h"
 
+/* SQLite's "database is locked" does not say by whom, nor that it
+ * waited: a reviewer should read that another process holds the store. */
+static gboolean
+is_locked(Store *s)
+{
+	return (sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY;
+}
+
+static void
+set_locked_error(Store *s, GError **error, const char *what)
+{
+	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
+		    "store %s is locked by another process (waited %d s for "
+		    "it): %s failed",
+		    s->path, STORE_BUSY_TIMEOUT_MS / 1000, what);
+}
+
+/* SQLite's "disk I/O error" or "database or disk is full" with the
+ * system's reason when there is one ("File too large", "No space left on
+ * device"): what a reviewer can act on. */
+static char *
+os_reason(Store *s, const char *msg)
+{
+	int sys = sqlite3_system_errno(s->db);
+	int code = sqlite3_extended_errcode(s->db) & 0xff;
+
+	if (sys != 0 && (code == SQLITE_IOERR || code == SQLITE_FULL ||
+			 code == SQLITE_CANTOPEN || code == SQLITE_READONLY))
+		return g_strdup_printf("%s (%s)", msg, g_strerror(sys));
+	return g_strdup(msg);
+}
+
 gboolean
 store_fail(Store *s, GError **error, const char *what)
 {
+	char *why;
+
+	if (is_locked(s)) {
+		set_locked_error(s, error, what);
+		return FALSE;
+	}
+	why = os_reason(s, sqlite3_errmsg(s->db));
 	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE,
-		    "store %s: %s failed: %s", s->path, what,
-		    sqlite3_errmsg(s->db));
+		    "store %s: %s failed: %s", s->path, what, why);
+	g_free(why);
 	return FALSE;
 }
 
@@ -27,13 +69,72 @@ static gboolean
 exec(Store *s, const char *sql, GError **error)
 {
 	char *msg = NULL;
+	char *why;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return TRUE;
-	g_set_error(error, CORE_ERROR, CORE_ERROR_STORE, "store %s: %s",
-		    s->path, msg != NULL ? msg : sqlite3_errmsg(s->db));
+	if (is_locked(s)) {
+		/* The first statement names it well enough. */
+		char *head = g_strndup(sql, strcspn(sql, ";\n"));
+
+		set_locked_error(s, error, head);
+		g_free(head);
+	} else {
+		why = os_reason(s, msg != NULL ? msg : sqlite3_errmsg(s->db));
+		g_set_error(error, CORE_ERROR, CORE_ERROR_STORE, "store %s: %s",
+			    s->path, why);
+		g_free(why);
+	}
 	sqlite3_free(msg);
 	return FALSE;
+}
+
+/* BEGIN IMMEDIATE, the write lock taken at once (waiting for another
+ * process's), failing with what it was for. */
+static gboolean
+begin(Store *s, const char *what, GError **error)
+{
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK)
+		return TRUE;
+	return store_fail(s, error, what);
+}
+
+/* SQLite's busy handler, instead of sqlite3_busy_timeout: the same wait
+ * (STORE_BUSY_TIMEOUT_MS, in short sleeps), but it says once that it is
+ * waiting, and a cache write after one that timed out does not wait. */
+static int
+busy_wait(void *data, int count)
+{
+	Store *s = data;
+	gint64 now = g_get_monotonic_time();
+	gint64 waited;
+
+	if (s->no_wait)
+		return 0;
+	if (count == 0) {
+		s->wait_start = now;
+		s->wait_told = FALSE;
+	}
+	waited = (now - s->wait_start) / 1000;
+	if (waited >= STORE_BUSY_TIMEOUT_MS)
+		return 0;
+	if (waited >= STORE_BUSY_TELL_MS && !s->wait_told &&
+	    s->wait_notify != NULL) {
+		s->wait_told = TRUE;
+		s->wait_notify(s->path, STORE_BUSY_TIMEOUT_MS, s->wait_data);
+	}
+	/* Short at first, as sqlite3_busy_timeout does: most waits are
+	 * another run's commit of a few milliseconds. */
+	sqlite3_sleep(count < 10 ? 5 : 50);
+	return 1;
+}
+
+void
+store_set_wait_notify(Store *store, StoreWaitFunc notify, void *data)
+{
+	store->wait_notify = notify;
+	store->wait_data = data;
 }
 
 static int
@@ -67,7 +168,7 @@ migrate_step(Store *s, int from, GError **error)
 	char *bump = g_strdup_printf("PRAGMA user_version = %d", from + 1);
 	gboolean ok = FALSE;
 
-	if (!exec(s, "BEGIN IMMEDIATE", error))
+	if (!begin(s, "updating the schema", error))
 		goto cleanup;
 	if (user_version(s) == from &&
 	    (!exec(s, steps[from], error) || !exec(s, bump, error))) {
@@ -128,7 +229,7 @@ store_open(const char *path, GError **error)
 		store_fail(s, error, "opening");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if (!exec(s,
 		  "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; "
 		  "PRAGMA synchronous = NORMAL",
@@ -187,6 +288,44 @@ store_step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
 	return ok;
 }
 
+void
+store_test_kill(const char *point)
+{
+	static int calls; /* of the armed point: only one is armed a run */
+	const char *want = g_getenv("EVIDCHECK_TEST_KILL");
+	size_t n = strlen(point);
+	int nth;
+
+	if (want == NULL || strncmp(want, point, n) != 0 ||
+	    (want[n] != '\0' && want[n] != ':'))
+		return;
+	nth = want[n] == ':' ? atoi(want + n + 1) : 1;
+	if (++calls == nth)
+		raise(SIGKILL);
+}
+
+gboolean
+store_cache_step(Store *s, sqlite3_stmt *st, GError **error, const char *what)
+{
+	int rc;
+	gboolean ok;
+
+	s->no_wait = s->cache_locked;
+	rc = sqlite3_step(st);
+	ok = rc == SQLITE_DONE;
+	if (ok)
+		s->cache_locked = FALSE;
+	else if (is_locked(s) && s->cache_locked)
+		ok = TRUE; /* said when the lock was first met */
+	else if (is_locked(s))
+		s->cache_locked = TRUE;
+	if (!ok)
+		store_fail(s, error, what);
+	s->no_wait = FALSE;
+	sqlite3_finalize(st);
+	return ok;
+}
+
 gboolean
 store_file_save(Store *store, const char *sha256, gint64 size, const char *kind,
 		int n_pages, GError **error)
@@ -204,7 +343,7 @@ store_file_save(Store *store, const char *sha256, gint64 size, const char *kind,
 	sqlite3_bind_int64(st, 2, size);
 	store_bind_text(st, 3, kind);
 	sqlite3_bind_int(st, 4, n_pages);
-	return store_step_done(store, st, error, "saving a file");
+	return store_cache_step(store, st, error, "saving a file");
 }
 
 char *
@@ -373,13 +512,14 @@ store_scan_save(Store *store, const StoreScan *scan, GError **error)
 {
 	gint64 id;
 
-	if (!exec(store, "BEGIN IMMEDIATE", error))
+	if (!begin(store, "saving a scan", error))
 		return -1;
 	id = insert_scan(store, scan, error);
 	if (id < 0 || !save_scan_rows(store, id, scan, error)) {
 		exec(store, "ROLLBACK", NULL);
 		return -1;
 	}
+	store_test_kill("scan-rows");
 	if (!exec(store, "COMMIT", error)) {
 		exec(store, "ROLLBACK", NULL);
 		return -1;

@@ -12,10 +12,20 @@
 G_BEGIN_DECLS
 
 #define STORE_SCHEMA_VERSION 6
-/* How long a writer waits for another process holding the store. */
+/* How long a writer waits for another process holding the store's write
+ * lock (another evidcheck saving, a reviewer's sqlite3 shell inside a
+ * transaction). Past it the write fails with an error saying the store
+ * is locked by another process. */
 #define STORE_BUSY_TIMEOUT_MS 10000
+/* How long a writer waits before telling (store_set_wait_notify): a
+ * moment's contention between two runs is not worth a line. */
+#define STORE_BUSY_TELL_MS 500
 
 typedef struct Store Store;
+
+/* Told once per wait for another process's lock, after
+ * STORE_BUSY_TELL_MS: the store's PATH and the most it will wait. */
+typedef void (*StoreWaitFunc)(const char *path, int timeout_ms, void *data);
 
 /* The default store path: $XDG_DATA_HOME/evidcheck/evidcheck.db (or
  * ~/.local/share/...). Caller owns. */
@@ -27,6 +37,26 @@ char *store_default_path(void);
  * ERROR set. */
 Store *store_open(const char *path, GError **error);
 void store_close(Store *store);
+
+/* Call NOTIFY (with DATA) when a write has waited STORE_BUSY_TELL_MS for
+ * another process's lock, so a run that seems stuck says why; NULL: say
+ * nothing. Only cli/ prints. */
+void store_set_wait_notify(Store *store, StoreWaitFunc notify, void *data);
+
+/* The caches (store_file_save, store_page_save, store_verify_save) only
+ * spare a re-read: when one write has waited STORE_BUSY_TIMEOUT_MS for
+ * another process's lock and failed (FALSE, the error says so), the next
+ * cache writes of the run do not wait, and while the lock is still held
+ * they return TRUE having written nothing: the failure is said once, and
+ * a locked store costs a scan one timeout, not one per page. */
+
+/* Crash points for the fault tests (tests/faults/kill_batch.sh): when
+ * the environment has EVIDCHECK_TEST_KILL=POINT or POINT:N, the Nth call
+ * (default the first) with that POINT kills the process with SIGKILL, as
+ * kill -9 would at that instant, so a test can land a kill in a window
+ * too short to hit from outside (between a scan's rows and its COMMIT).
+ * Unset, a getenv and nothing else. */
+void store_test_kill(const char *point);
 
 /* Record a file's identity. Idempotent. */
 gboolean store_file_save(Store *store, const char *sha256, gint64 size,

@@ -58,5 +58,5 @@ store_verify_save(Store *store, const char *sha256, int page,
 	sqlite3_bind_double(st, 7, reading->confidence);
 	store_bind_text(st, 8, reading->image2);
 	sqlite3_bind_double(st, 9, reading->confidence2);
-	return store_step_done(store, st, error, "saving a second reading");
+	return store_cache_step(store, st, error, "saving a second reading");
 }
