@@ -125,7 +125,7 @@ words_from(GVariant *v)
 		return words;
 	g_variant_iter_init(&it, v);
 	while (words->len < SCAN_WIRE_MAX_ITEMS &&
-	       g_variant_iter_next(&it, WORD_TYPE, &text, &w.box.x, &w.box.y,
+	       g_variant_iter_next(&it, "(&sddddd)", &text, &w.box.x, &w.box.y,
 				   &w.box.w, &w.box.h, &w.confidence)) {
 		w.box.x = clamp_unit(w.box.x);
 		w.box.y = clamp_unit(w.box.y);
