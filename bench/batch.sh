@@ -37,25 +37,27 @@ while [ $i -lt "$n" ]; do
 	i=$((i + 1))
 done
 
-# run LABEL: one batch; wall seconds and peak RSS (KiB) into $secs, $rss.
+# run LABEL: one batch; wall seconds into $secs, and into $rss the peak
+# of evidcheck's resident memory and its reading processes' together
+# (KiB), sampled every 0.2 s: each process's own peak would miss that
+# they all hold memory at once.
 run() {
 	start=$(date +%s%N)
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -v -o "$work/time" "$bin" batch "$work/root" \
-			--db "$work/db" --out "$work/out" "$@" 2>"$work/log" ||
-			true
-		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' \
-			"$work/time")
-	else
-		# getrusage of the finished child: its peak RSS in KiB.
-		python3 -c 'import resource, subprocess, sys
-subprocess.call(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
-			"$bin" batch "$work/root" --db "$work/db" \
-			--out "$work/out" "$@" >"$work/rss" 2>"$work/log" ||
-			true
-		rss=$(cat "$work/rss" 2>/dev/null || echo '?')
-	fi
+	"$bin" batch "$work/root" --db "$work/db" --out "$work/out" "$@" \
+		2>"$work/log" >/dev/null &
+	pid=$!
+	rss=0
+	while kill -0 "$pid" 2>/dev/null; do
+		now=0
+		for p in $pid $(pgrep -P "$pid" || true); do
+			kb=$(awk '/^VmRSS/ {print $2}' "/proc/$p/status" \
+				2>/dev/null || true)
+			now=$((now + ${kb:-0}))
+		done
+		[ "$now" -gt "$rss" ] && rss=$now
+		sleep 0.2
+	done
+	wait "$pid" || true
 	secs=$(echo "$start $(date +%s%N)" |
 		awk '{printf "%.1f", ($2 - $1) / 1e9}')
 }
@@ -64,7 +66,7 @@ pages=$(awk -F, 'NR > 1 {p += $8} END {print p + 0}' "$work/out/summary.csv")
 failed=$(grep -c ',failed,' "$work/out/summary.csv" || true)
 echo "claims: $n  pages: $pages  failed: $failed  cores: $(nproc)"
 echo "first run:  ${secs} s  $(echo "$n $pages $secs" |
-	awk '{printf "%.1f claims/min  %.1f pages/s", $1 * 60 / $3, $2 / $3}')  peak RSS ${rss} KiB"
+	awk '{printf "%.1f claims/min  %.1f pages/s", $1 * 60 / $3, $2 / $3}')  peak RSS ${rss} KiB (with its readers)"
 run "$@"
 skipped=$(grep -c ',skipped,' "$work/out/summary.csv" || true)
 echo "rerun (nothing changed): ${secs} s  $skipped skipped  peak RSS ${rss} KiB"

@@ -3,6 +3,7 @@
 #ifndef EVIDCHECK_CLI_H
 #define EVIDCHECK_CLI_H
 
+#include "scan/scan.h"
 #include "store/store.h"
 
 /* Exit codes, documented in the README and `evidcheck --help`. */
@@ -14,6 +15,24 @@ enum {
 
 /* Whether stdout takes ANSI colours: a terminal, and NO_COLOR unset. */
 gboolean cli_use_color(void);
+
+/* How files are read, shared by scan and batch: --deadline SECONDS and
+ * --in-process (main.c). */
+typedef struct {
+	int deadline;
+	gboolean in_process;
+} CliReaderOptions;
+
+/* Add the reading options to OC, filling R when it is parsed. */
+void cli_reader_options_add(GOptionContext *oc, CliReaderOptions *r);
+
+/* Set SO's reading processes (this executable's "worker" verb unless
+ * --in-process) and deadline from R. */
+void cli_reader_options_apply(const CliReaderOptions *r, ScanOptions *so);
+
+/* `evidcheck worker`: a reading process (scan_worker_main), started by
+ * scan and batch; not for people. ARGV[0] is "worker". */
+int cli_worker(int argc, char **argv);
 
 /* `evidcheck scan DIR [options]`. ARGV[0] is "scan". */
 int cli_scan(int argc, char **argv);

@@ -55,6 +55,7 @@ typedef struct {
 	char *lang;
 	gboolean no_html;
 	int jobs;
+	CliReaderOptions reader;
 } Options;
 
 /* A claim folder found under ROOT; strings owned (claim_free). */
@@ -137,6 +138,7 @@ option_context(Options *o)
 	    g_option_context_new("ROOT - check every claim folder under ROOT");
 
 	g_option_context_add_main_entries(oc, entries, NULL);
+	cli_reader_options_add(oc, &o->reader);
 	g_option_context_set_description(
 	    oc, "A claim folder holds claim.json, or is a sub-folder of ROOT "
 		"holding files.\nUnchanged claims (same files, policy and "
@@ -994,9 +996,10 @@ tell_wait(const char *path, int timeout_ms, void *data)
 static gboolean
 batch_open(Batch *b, GError **error)
 {
-	ScanOptions so = {b->o->rules, b->o->policy, b->o->jobs, NULL};
+	ScanOptions so = {b->o->rules, b->o->policy, b->o->jobs, NULL, NULL, 0};
 	char *db = b->o->db != NULL ? g_strdup(b->o->db) : store_default_path();
 
+	cli_reader_options_apply(&b->o->reader, &so);
 	b->out_dir = out_folder(b->o, b->root, error);
 	if (b->out_dir != NULL && probe_out(b, error) && find_claims(b, error))
 		b->ctx = scan_context_new(&so, error);

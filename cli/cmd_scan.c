@@ -31,6 +31,7 @@ typedef struct {
 	char *policy;
 	char *rules;
 	int jobs;
+	CliReaderOptions reader;
 } Options;
 
 static void
@@ -94,6 +95,7 @@ option_context(Options *o)
 	    g_option_context_new("DIR - check one claim folder");
 
 	g_option_context_add_main_entries(oc, entries, NULL);
+	cli_reader_options_add(oc, &o->reader);
 	g_option_context_set_description(
 	    oc, "Exit status: 0 pass, 1 flagged, 2 usage or fatal error.");
 	return oc;
@@ -302,7 +304,7 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 static int
 run(const Options *o, const char *dir)
 {
-	ScanOptions so = {o->rules, o->policy, o->jobs, NULL};
+	ScanOptions so = {o->rules, o->policy, o->jobs, NULL, NULL, 0};
 	ScanRequest req = {o->direction,    o->scene,	     o->delivery,
 			   o->product_name, o->project_kind, NULL};
 	ScanContext *ctx = NULL;
@@ -310,6 +312,7 @@ run(const Options *o, const char *dir)
 	GError *error = NULL;
 	int code = CLI_EXIT_FATAL;
 
+	cli_reader_options_apply(&o->reader, &so);
 	ctx = scan_context_new(&so, &error);
 	if (ctx == NULL)
 		goto cleanup;

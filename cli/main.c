@@ -41,6 +41,47 @@ limit_openmp(char **argv)
 	/* Not fatal: we only run slower. */
 }
 
+void
+cli_reader_options_add(GOptionContext *oc, CliReaderOptions *r)
+{
+	const GOptionEntry entries[] = {
+	    {"deadline", 0, 0, G_OPTION_ARG_INT, &r->deadline,
+	     "Seconds one page (or one file's text) may take to read before "
+	     "it is given up as unreadable (default: 240)",
+	     "SECONDS"},
+	    {"in-process", 0, 0, G_OPTION_ARG_NONE, &r->in_process,
+	     "Read files in this process instead of separate reading "
+	     "processes: for debugging; a file that crashes a decoder then "
+	     "stops the whole run",
+	     NULL},
+	    {NULL, 0, 0, 0, NULL, NULL, NULL}};
+	GOptionGroup *group =
+	    g_option_group_new("reading", "How files are read:",
+			       "Show the options of file reading", NULL, NULL);
+
+	g_option_group_add_entries(group, entries);
+	g_option_context_add_group(oc, group);
+}
+
+void
+cli_reader_options_apply(const CliReaderOptions *r, ScanOptions *so)
+{
+	/* The running executable, even if it was replaced on disk since. */
+	so->worker = r->in_process ? NULL : "/proc/self/exe";
+	so->deadline = r->deadline;
+}
+
+int
+cli_worker(int argc, char **argv)
+{
+	const char *tessdata = NULL;
+
+	for (int i = 1; i < argc; i++)
+		if (g_str_has_prefix(argv[i], "--tessdata="))
+			tessdata = argv[i] + strlen("--tessdata=");
+	return scan_worker_main(tessdata);
+}
+
 gboolean
 cli_use_color(void)
 {
@@ -63,6 +104,8 @@ main(int argc, char **argv)
 		return cli_history(argc - 1, argv + 1);
 	if (strcmp(argv[1], "findings") == 0)
 		return cli_findings(argc - 1, argv + 1);
+	if (strcmp(argv[1], "worker") == 0)
+		return cli_worker(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
 		printf("evidcheck %s\n", EVIDCHECK_VERSION);

@@ -31,6 +31,7 @@ typedef struct {
 
 typedef struct {
 	const ScanResult *r;
+	const ScanContext *ctx; /* draws the pages, in its reading processes */
 	const ClassifyRules *rules;
 	GString *out;	 /* the body */
 	GString *images; /* CSS rules of the thumbnails, for the head */
@@ -174,8 +175,8 @@ pix_upright_small(PIX *pix, int rotation)
 /* Page PAGE of FILE as a small JPEG in base64 (its size in THUMB), or
  * NULL with ERROR. */
 static char *
-thumb_render(const IngestFile *file, int page, int rotation, Thumb *thumb,
-	     GError **error)
+thumb_render(const ScanContext *ctx, const IngestFile *file, int page,
+	     int rotation, Thumb *thumb, GError **error)
 {
 	IngestImage *image;
 	PIX *pix;
@@ -183,7 +184,7 @@ thumb_render(const IngestFile *file, int page, int rotation, Thumb *thumb,
 	size_t size = 0;
 	char *b64 = NULL;
 
-	image = ingest_page_render_at(file, page, HTML_THUMB_DPI, error);
+	image = scan_page_draw(ctx, file, page, HTML_THUMB_DPI, error);
 	if (image == NULL)
 		return NULL;
 	pix = pix_upright_small(pix_from_image(image), rotation);
@@ -218,8 +219,8 @@ thumb_get(Html *h, const char *ref, const CorePage *page)
 	thumb = g_new0(Thumb, 1);
 	file = find_file(h->r, page->file);
 	if (file != NULL && file->error == NULL && page->page <= file->n_pages)
-		b64 = thumb_render(file, page->page, page->rotation, thumb,
-				   &error);
+		b64 = thumb_render(h->ctx, file, page->page, page->rotation,
+				   thumb, &error);
 	if (error != NULL) {
 		g_debug("no thumbnail: %s", error->message);
 		g_clear_error(&error);
@@ -1040,6 +1041,7 @@ reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
 {
 	Html h = {
 	    result,
+	    ctx,
 	    scan_context_rules(ctx),
 	    g_string_new(NULL),
 	    g_string_new(NULL),

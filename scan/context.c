@@ -130,6 +130,28 @@ scan_context_rules_version(const ScanContext *ctx)
 	return ctx->rules_version;
 }
 
+static void
+engines_init(ScanContext *ctx, int jobs, const char *tessdata)
+{
+	g_mutex_init(&ctx->lock);
+	ctx->idle_engines = g_async_queue_new();
+	ctx->idle_rings = g_async_queue_new();
+	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++)
+		ctx->idle_lines[k] = g_async_queue_new();
+	ctx->idle_workers = g_async_queue_new();
+	ctx->jobs = jobs > 0 ? jobs : (int)g_get_num_processors();
+	ctx->tessdata = g_strdup(tessdata);
+}
+
+ScanContext *
+scan_context_new_reader(const char *tessdata)
+{
+	ScanContext *ctx = g_new0(ScanContext, 1);
+
+	engines_init(ctx, 1, tessdata);
+	return ctx;
+}
+
 ScanContext *
 scan_context_new(const ScanOptions *options, GError **error)
 {
@@ -138,14 +160,10 @@ scan_context_new(const ScanOptions *options, GError **error)
 				    ? options->rules_dir
 				    : EVIDCHECK_RULES_DIR;
 
-	g_mutex_init(&ctx->lock);
-	ctx->idle_engines = g_async_queue_new();
-	ctx->idle_rings = g_async_queue_new();
-	for (guint k = 0; k < G_N_ELEMENTS(ctx->idle_lines); k++)
-		ctx->idle_lines[k] = g_async_queue_new();
-	ctx->jobs =
-	    options->jobs > 0 ? options->jobs : (int)g_get_num_processors();
-	ctx->tessdata = g_strdup(options->tessdata);
+	engines_init(ctx, options->jobs, options->tessdata);
+	ctx->worker_exe = g_strdup(options->worker);
+	ctx->deadline = options->deadline > 0 ? options->deadline
+					      : SCAN_WORKER_DEADLINE_SECONDS;
 	ctx->engine_key = ocr_settings_key(NULL);
 	ctx->edition = options->policy != NULL
 			   ? g_strdup(options->policy)
@@ -167,6 +185,8 @@ scan_context_free(ScanContext *ctx)
 
 	if (ctx == NULL)
 		return;
+	scan_workers_close(ctx);
+	g_async_queue_unref(ctx->idle_workers);
 	while ((engine = g_async_queue_try_pop(ctx->idle_engines)) != NULL)
 		ocr_engine_free(engine);
 	g_async_queue_unref(ctx->idle_engines);
@@ -185,6 +205,7 @@ scan_context_free(ScanContext *ctx)
 	checks_policy_free(ctx->checks);
 	g_free(ctx->edition);
 	g_free(ctx->tessdata);
+	g_free(ctx->worker_exe);
 	g_free(ctx->engine_key);
 	g_free(ctx->rules_version);
 	g_free(ctx);

@@ -1,7 +1,8 @@
-/* load.c - the first task of every file, run on a worker: read the file
- * and make its pages. A page with a trusted text layer is finished here
- * (text normalised, words copied, classified), so that the main thread
- * only has to decide what else it needs; a page to OCR is left empty. */
+/* load.c - the first task of every file, run on a worker once the file is
+ * read (in a reading process or not): make its pages. A page with a trusted
+ * text layer is finished here (text normalised, words copied, classified), so
+ * that the main thread only has to decide what else it needs; a page to OCR is
+ * left empty. */
 #include "scan/scan_int.h"
 
 static void
@@ -39,11 +40,10 @@ read_layer(const ScanTask *task, CorePage *page, const char *layer)
 }
 
 void
-scan_load_file(ScanTask *task)
+scan_load_pages(ScanTask *task)
 {
 	IngestFile *file = task->file;
 
-	ingest_file_load(file);
 	task->pages = core_ptr_array_new(core_page_free);
 	for (int i = 1; i <= file->n_pages; i++) {
 		CorePage *page = core_page_new(file->path, i);

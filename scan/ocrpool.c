@@ -402,21 +402,42 @@ scan_verify_read(ScanContext *ctx, ScanTask *task)
 }
 
 static void
+run_draw(ScanTask *task)
+{
+	task->image = ingest_page_render_at(task->file, task->draw_page,
+					    task->dpi, &task->error);
+}
+
+void
+scan_task_read(ScanContext *ctx, ScanTask *task)
+{
+	if (task->kind == SCAN_TASK_LOAD)
+		ingest_file_load(task->file);
+	else if (task->kind == SCAN_TASK_OCR)
+		run_ocr(ctx, task);
+	else if (task->kind == SCAN_TASK_VERIFY)
+		scan_verify_read(ctx, task);
+	else if (task->kind == SCAN_TASK_DRAW)
+		run_draw(task);
+	else
+		run_seals(ctx, task);
+}
+
+static void
 worker(gpointer item, gpointer user_data)
 {
 	ScanTask *task = item;
 	ScanRun *run = user_data;
 	gint64 start = g_get_monotonic_time();
-	static const char *const names[] = {"load", "ocr", "seals", "verify"};
+	static const char *const names[] = {"load", "ocr", "seals", "verify",
+					    "draw"};
 
-	if (task->kind == SCAN_TASK_LOAD)
-		scan_load_file(task);
-	else if (task->kind == SCAN_TASK_OCR)
-		run_ocr(run->ctx, task);
-	else if (task->kind == SCAN_TASK_VERIFY)
-		scan_verify_read(run->ctx, task);
+	if (run->ctx->worker_exe != NULL)
+		scan_worker_run(run->ctx, task);
 	else
-		run_seals(run->ctx, task);
+		scan_task_read(run->ctx, task);
+	if (task->kind == SCAN_TASK_LOAD)
+		scan_load_pages(task);
 	g_debug("%s %s#%d: %.2f s", names[task->kind], task->file->path,
 		task->out != NULL ? task->out->page : 0,
 		(g_get_monotonic_time() - start) / 1e6);
@@ -434,7 +455,8 @@ task_order(gconstpointer a, gconstpointer b, gpointer data)
 	static const int rank[] = {[SCAN_TASK_VERIFY] = 0,
 				   [SCAN_TASK_LOAD] = 1,
 				   [SCAN_TASK_OCR] = 2,
-				   [SCAN_TASK_SEALS] = 3};
+				   [SCAN_TASK_SEALS] = 3,
+				   [SCAN_TASK_DRAW] = 4};
 	const ScanTask *ta = a, *tb = b;
 
 	(void)data;

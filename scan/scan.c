@@ -357,6 +357,12 @@ static void
 task_done(Scan *s, ScanTask *task)
 {
 	if (task->kind == SCAN_TASK_VERIFY) {
+		/* A page whose drawing killed its reader is as unreadable as
+		 * one OCR could not read, though its text came from the
+		 * layer. */
+		if (task->died)
+			add_unreadable(s, task->file, task->out->page,
+				       task->error->message);
 		scan_second_task_done(s->second, task);
 	} else if (task->fatal) {
 		if (s->fatal == NULL)
@@ -386,6 +392,7 @@ task_free(ScanTask *task)
 		g_ptr_array_unref(task->seal_orgs);
 	if (task->codes != NULL)
 		g_ptr_array_unref(task->codes);
+	ingest_image_free(task->image);
 	if (task->pages != NULL)
 		g_ptr_array_unref(task->pages);
 	g_clear_error(&task->error);

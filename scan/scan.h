@@ -23,7 +23,29 @@ typedef struct {
 	const char *policy;   /* edition such as "2026"; NULL: the newest */
 	int jobs;	      /* OCR workers; <= 0: one per core */
 	const char *tessdata; /* NULL: Tesseract's default */
+	/* The evidcheck executable, run as "evidcheck worker" to read the
+	 * files (scan_worker_main): decoding, drawing and OCR happen in
+	 * those processes, each under SCAN_WORKER_MAX_MEMORY_MB and a
+	 * deadline, so a file that crashes or exhausts a decoder costs that
+	 * file only. NULL: read in this process (tests, benchmarks). */
+	const char *worker;
+	int deadline; /* seconds a reading task may take; <= 0: the default,
+			 SCAN_WORKER_DEADLINE_SECONDS */
 } ScanOptions;
+
+/* Address space of one reading process: a 120-megapixel page (the
+ * largest INGEST_MAX_PIXELS allows) drawn, turned and binarised, with
+ * Tesseract's engines loaded, fits with room (docs/limits.md). */
+#define SCAN_WORKER_MAX_MEMORY_MB 3072
+/* One task of a reading process: a page's OCR (Tesseract stops itself
+ * at OCR_PAGE_DEADLINE_SECONDS), a batch of seal searches, a file's text
+ * layer. */
+#define SCAN_WORKER_DEADLINE_SECONDS 240
+
+/* The reading process: serve requests from standard input until it
+ * closes; what evidcheck's hidden "worker" verb runs. TESSDATA as
+ * ScanOptions.tessdata. Returns the exit status. */
+int scan_worker_main(const char *tessdata);
 
 typedef struct ScanContext ScanContext;
 
@@ -115,6 +137,14 @@ void scan_result_free(ScanResult *result);
 
 /* "pass" when no finding is an error, else "flagged". Static. */
 const char *scan_result_verdict(const ScanResult *result);
+
+/* Draw page PAGE of FILE (a file of a scan's result) at DPI, as
+ * ingest_page_render_at does, in one of CTX's reading processes when it
+ * has them (a file that crashed its reader once is drawn by another, not
+ * by this process). Returns a new image the caller owns, or NULL with
+ * ERROR set. Thread-safe. */
+IngestImage *scan_page_draw(const ScanContext *ctx, const IngestFile *file,
+			    int page, int dpi, GError **error);
 
 /* Record RESULT and its rendered REPORT_JSON in STORE. Returns the scan id,
  * or -1 with ERROR set. */

@@ -56,6 +56,12 @@ struct ScanContext {
 	 * ScanLineKind. */
 	GAsyncQueue *idle_lines[2];
 	int n_lines[2];
+	/* Reading processes (scan/worker.c): the executable run as
+	 * "evidcheck worker", NULL to read in this process; the deadline of
+	 * one task in seconds; idle ScanWorker*. */
+	char *worker_exe;
+	int deadline;
+	GAsyncQueue *idle_workers;
 };
 
 /* The line readers of the second reading: Chinese with English for what
@@ -64,12 +70,13 @@ struct ScanContext {
 typedef enum { SCAN_LINE_FULL, SCAN_LINE_LATIN } ScanLineKind;
 
 typedef enum {
-	SCAN_TASK_LOAD,	 /* read a file: kind, hash, text layer; classify the
-			    layer pages */
-	SCAN_TASK_OCR,	 /* render, find seals, OCR */
-	SCAN_TASK_SEALS, /* render small, find seals */
-	SCAN_TASK_VERIFY /* draw a text-layer page's key fields alone and read
-			    each as one line */
+	SCAN_TASK_LOAD,	  /* read a file: kind, hash, text layer; classify the
+			     layer pages */
+	SCAN_TASK_OCR,	  /* render, find seals, OCR */
+	SCAN_TASK_SEALS,  /* render small, find seals */
+	SCAN_TASK_VERIFY, /* draw a text-layer page's key fields alone and
+			     read each as one line */
+	SCAN_TASK_DRAW	  /* draw one page (scan_page_draw) */
 } ScanTaskKind;
 
 /* A key field to read again from the image of a text-layer page. */
@@ -126,7 +133,62 @@ typedef struct ScanTask {
 	 * page, only read. */
 	GPtrArray *needles;
 	double cost; /* OCR: a guess of its time, to start the longest first */
+	/* DRAW: the page and, once drawn, its image (owned). */
+	int draw_page;
+	IngestImage *image;
+	/* The reading process died on this task (crash, memory, deadline):
+	 * the page is unreadable even where a failed task would only mean
+	 * "not read" (a verify task). */
+	gboolean died;
 } ScanTask;
+
+/* ---- reading processes ------------------------------------------------- */
+
+/* Largest message either side accepts: a LOAD reply carries the text
+ * layer and words of up to INGEST_MAX_PAGES pages. */
+#define SCAN_WIRE_MAX_MESSAGE (256u * 1024 * 1024)
+/* Most entries (words, seals, codes, pages) taken from one list of a
+ * reply; more is a broken reader. */
+#define SCAN_WIRE_MAX_ITEMS 200000
+
+/* A context with engines only, no rules: a reading process's. */
+ScanContext *scan_context_new_reader(const char *tessdata);
+
+/* Run TASK (with its batch members) in this process: decode, draw, OCR,
+ * look for seals. A LOAD task only reads the file (ingest_file_load);
+ * its pages are made by scan_load_pages. In a pool worker, or in a
+ * reading process. */
+void scan_task_read(ScanContext *ctx, ScanTask *task);
+
+/* Run TASK in one of CTX's reading processes, starting one if none is
+ * idle, and move what it found into TASK as scan_task_read would. A
+ * process that crashes, runs out of memory or overruns CTX->deadline is
+ * replaced; TASK (each member of a batch) then holds an error naming
+ * the cause and ->died, or, for a LOAD, the file's ->error. Thread-safe. */
+void scan_worker_run(ScanContext *ctx, ScanTask *task);
+
+/* Close every idle reading process and wait for it to exit. */
+void scan_workers_close(ScanContext *ctx);
+
+/* The request for TASK (its batch members too), deadline DEADLINE
+ * seconds. A new floating-free reference. */
+GVariant *scan_wire_request(const ScanTask *task, int deadline);
+
+/* Move the reply of a reading process into TASK. FALSE with ERROR set
+ * when the reply is broken; TASK may be partly filled then. */
+gboolean scan_wire_take(ScanTask *task, GVariant *reply, GError **error);
+
+/* The reading process's side: a request as tasks to run (the first is
+ * scan_wire_job_task, batch members chained to it), and their results as
+ * the reply. */
+typedef struct ScanWireJob ScanWireJob;
+
+ScanWireJob *scan_wire_job_new(GVariant *request, GError **error);
+ScanTask *scan_wire_job_task(ScanWireJob *job);
+const char *scan_wire_job_path(const ScanWireJob *job);
+int scan_wire_job_deadline(const ScanWireJob *job);
+GVariant *scan_wire_reply(const ScanWireJob *job);
+void scan_wire_job_free(ScanWireJob *job);
 
 /* Ring engines started for the seals of text-layer pages: a claim's few
  * sealed text-layer pages are read on one (a start costs about 0.3 s of
@@ -159,8 +221,9 @@ ScanTask *scan_run_wait(ScanRun *run);
 /* Waits for the workers to stop; every task must have been waited for. */
 void scan_run_free(ScanRun *run);
 
-/* Read a LOAD task's file and its layer pages; in a worker. */
-void scan_load_file(ScanTask *task);
+/* Make a LOAD task's pages from its read file: layer pages read and
+ * classified; in a pool worker. */
+void scan_load_pages(ScanTask *task);
 
 /* Draw and read a VERIFY task's needles; in a worker. */
 void scan_verify_read(ScanContext *ctx, ScanTask *task);

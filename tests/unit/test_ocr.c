@@ -535,6 +535,30 @@ test_blank_page(void)
 	ocr_engine_free(engine);
 }
 
+/* One short line on an otherwise empty A4 page at 300 dpi is writing,
+ * not a blank page to skip. */
+static void
+test_sparse_page(void)
+{
+	OcrEngine *engine = new_engine();
+	IngestImage *line = render_text("验收合格 2026", FALSE);
+	IngestImage *page = blank_image(2480, 3508, 3);
+	GError *error = NULL;
+	OcrResult *result;
+
+	for (int y = 0; y < line->height; y++)
+		memcpy(page->pixels + (gsize)(y + 1600) * page->stride + 900,
+		       line->pixels + (gsize)y * line->stride,
+		       (gsize)line->width * 3);
+	result = ocr_page_read(engine, page, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(result->text, "2026"));
+	ocr_result_free(result);
+	ingest_image_free(page);
+	ingest_image_free(line);
+	ocr_engine_free(engine);
+}
+
 static void
 test_engine_key(void)
 {
@@ -612,6 +636,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ocr/words", test_words);
 	g_test_add_func("/ocr/no-osd", test_no_osd);
 	g_test_add_func("/ocr/blank-page", test_blank_page);
+	g_test_add_func("/ocr/sparse-page", test_sparse_page);
 	g_test_add_func("/ocr/engine-key", test_engine_key);
 	g_test_add_func("/ocr/missing-language", test_missing_language);
 	g_test_add_func("/ocr/bad-image", test_bad_image);

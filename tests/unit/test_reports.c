@@ -130,7 +130,7 @@ test_recognised_has_no_guess(void)
 int
 main(int argc, char **argv)
 {
-	ScanOptions o = {EVIDCHECK_RULES_DIR, NULL, 1, NULL};
+	ScanOptions o = {EVIDCHECK_RULES_DIR, NULL, 1, NULL, NULL, 0};
 	GError *error = NULL;
 	int rc;
 

@@ -44,7 +44,7 @@ remove_rules(char *root)
 static void
 test_newest_edition_loads(void)
 {
-	ScanOptions o = {EVIDCHECK_RULES_DIR, NULL, 1, NULL};
+	ScanOptions o = {EVIDCHECK_RULES_DIR, NULL, 1, NULL, NULL, 0};
 	GError *error = NULL;
 	ScanContext *ctx = scan_context_new(&o, &error);
 
@@ -58,7 +58,7 @@ static void
 test_edition_mismatch_refused(void)
 {
 	char *root = copy_rules_as("2027");
-	ScanOptions o = {root, NULL, 1, NULL};
+	ScanOptions o = {root, NULL, 1, NULL, NULL, 0};
 	GError *error = NULL;
 	ScanContext *ctx = scan_context_new(&o, &error);
 
@@ -73,7 +73,7 @@ test_edition_mismatch_refused(void)
 static void
 test_unknown_edition(void)
 {
-	ScanOptions o = {EVIDCHECK_RULES_DIR, "1999", 1, NULL};
+	ScanOptions o = {EVIDCHECK_RULES_DIR, "1999", 1, NULL, NULL, 0};
 	GError *error = NULL;
 	ScanContext *ctx = scan_context_new(&o, &error);
 
