@@ -34,6 +34,14 @@ void cli_reader_options_apply(const CliReaderOptions *r, ScanOptions *so);
  * scan and batch; not for people. ARGV[0] is "worker". */
 int cli_worker(int argc, char **argv);
 
+/* Write TEXT to PATH. A regular file (or a new one) is written beside it
+ * as .NAME.tmp, flushed and renamed over it, so a full disk or a kill
+ * never leaves half a file where a reader would trust it; the fixed name
+ * means the next run reuses what a killed one left. Anything else that
+ * exists (/dev/stdout, a pipe, /dev/full) is written in place. FALSE with
+ * ERROR naming PATH and the system's reason. */
+gboolean cli_write_file(const char *path, const char *text, GError **error);
+
 /* `evidcheck scan DIR [options]`. ARGV[0] is "scan". */
 int cli_scan(int argc, char **argv);
 

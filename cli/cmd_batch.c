@@ -520,54 +520,15 @@ fail_row(ReportsBatchRow *row, const char *reason)
 	row->reason = g_strdup(reason);
 }
 
-/* Write all of TEXT to FD; FALSE with errno set. */
-static gboolean
-write_all(int fd, const char *text)
-{
-	size_t left = strlen(text);
-
-	while (left > 0) {
-		ssize_t n = write(fd, text, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		text += n;
-		left -= (size_t)n;
-	}
-	return TRUE;
-}
-
-/* Write TEXT to NAME in the report folder: as .NAME.tmp, flushed, then
- * renamed over NAME, so a full disk or a kill never leaves half a report
- * (or half an index) that the next run links; the fixed name means the
- * next run reuses what a killed one left. FALSE with ERROR naming the
- * file and the system's reason. */
+/* Write TEXT to NAME in the report folder (cli_write_file: a full disk
+ * or a kill never leaves half a report, or half an index, that the next
+ * run links). FALSE with ERROR naming the file and the system's reason. */
 static gboolean
 write_out(const Batch *b, const char *name, const char *text, GError **error)
 {
 	char *path = g_build_filename(b->out_dir, name, NULL);
-	char *tmp = g_strdup_printf("%s/.%s.tmp", b->out_dir, name);
-	int fd = g_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	gboolean ok = fd >= 0 && write_all(fd, text) && fsync(fd) == 0;
-	int saved = errno;
+	gboolean ok = cli_write_file(path, text, error);
 
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = FALSE;
-		saved = errno;
-	}
-	if (ok && g_rename(tmp, path) != 0) {
-		ok = FALSE;
-		saved = errno;
-	}
-	if (!ok) {
-		if (fd >= 0)
-			g_unlink(tmp);
-		g_set_error(error, CORE_ERROR, CORE_ERROR_IO,
-			    "cannot write %s: %s", path, g_strerror(saved));
-	}
-	g_free(tmp);
 	g_free(path);
 	return ok;
 }

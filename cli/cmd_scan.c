@@ -171,82 +171,17 @@ format_is(const Options *o, const char *format)
 	return o->format != NULL && strcmp(o->format, format) == 0;
 }
 
-/* Write all of TEXT to FD; FALSE with errno set. */
-static gboolean
-write_all(int fd, const char *text)
-{
-	size_t left = strlen(text);
-
-	while (left > 0) {
-		ssize_t n = write(fd, text, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		text += n;
-		left -= (size_t)n;
-	}
-	return TRUE;
-}
-
-/* Write TEXT to PATH. A regular file (or a new one) is written beside it
- * as .NAME.tmp and renamed over it, so a full disk or a kill never leaves
- * half a report where a reader would trust it; the fixed name means the
- * next run reuses what a killed one left. Anything else that exists
- * (/dev/stdout, a pipe, /dev/full) is written in place: renaming over a
- * device would replace it. FALSE with errno set. */
-static gboolean
-write_file(const char *path, const char *text)
-{
-	GStatBuf st;
-	char *dir, *base, *tmp;
-	int fd, saved;
-	gboolean ok;
-
-	if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		fd = g_open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0);
-		ok = fd >= 0 && write_all(fd, text);
-		saved = errno;
-		if (fd >= 0 && close(fd) != 0 && ok) {
-			ok = FALSE;
-			saved = errno;
-		}
-		errno = saved;
-		return ok;
-	}
-	dir = g_path_get_dirname(path);
-	base = g_path_get_basename(path);
-	tmp = g_strdup_printf("%s/.%s.tmp", dir, base);
-	fd = g_open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ok = fd >= 0 && write_all(fd, text) && fsync(fd) == 0;
-	saved = errno;
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = FALSE;
-		saved = errno;
-	}
-	if (ok && g_rename(tmp, path) != 0) {
-		ok = FALSE;
-		saved = errno;
-	}
-	if (!ok && fd >= 0)
-		g_unlink(tmp);
-	errno = saved;
-	g_free(tmp);
-	g_free(base);
-	g_free(dir);
-	return ok;
-}
-
 /* Write REPORT (WHAT names it in the message) to PATH; FALSE on failure,
  * said on stderr with the path and the system's reason. */
 static gboolean
 write_report(const char *path, const char *report, const char *what)
 {
-	if (write_file(path, report))
+	GError *error = NULL;
+
+	if (cli_write_file(path, report, &error))
 		return TRUE;
-	fprintf(stderr, "evidcheck: cannot write the %s report to %s: %s\n",
-		what, path, g_strerror(errno));
+	fprintf(stderr, "evidcheck: the %s report: %s\n", what, error->message);
+	g_error_free(error);
 	return FALSE;
 }
 

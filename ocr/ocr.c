@@ -1107,21 +1107,37 @@ read_page(Page *page)
  * hundreds. A page number alone is about 1/60000 of an A4 page. */
 #define OCR_BLANK_INK_SHARE (1.0 / 100000)
 
+/* Ink is what stands out from the paper: darker than the page's median
+ * grey by this much. Not an absolute level, so that a faint, low-contrast
+ * scan (text at 150 on paper at 200) is writing, while a blank page's
+ * scanner noise and paper shade are not. */
+#define OCR_INK_CONTRAST 40
+
 static gboolean
 is_blank(PIX *grey)
 {
-	PIX *ink = pixThresholdToBinary(grey, 128);
-	l_int32 count = 0;
-	gboolean blank;
+	NUMA *hist = pixGetGrayHistogram(grey, 1);
+	l_int32 n = hist != NULL ? numaGetCount(hist) : 0;
+	double total = (double)pixGetWidth(grey) * pixGetHeight(grey);
+	double seen = 0, ink = 0;
+	int median = -1;
 
-	if (ink == NULL || pixCountPixels(ink, &count, NULL) != 0) {
-		pixDestroy(&ink);
-		return FALSE;
+	for (l_int32 v = 0; v < n && median < 0; v++) {
+		l_float32 count = 0;
+
+		numaGetFValue(hist, v, &count);
+		seen += count;
+		if (seen >= total / 2)
+			median = v;
 	}
-	blank = count < (double)pixGetWidth(grey) * pixGetHeight(grey) *
-			    OCR_BLANK_INK_SHARE;
-	pixDestroy(&ink);
-	return blank;
+	for (l_int32 v = 0; v < median - OCR_INK_CONTRAST; v++) {
+		l_float32 count = 0;
+
+		numaGetFValue(hist, v, &count);
+		ink += count;
+	}
+	numaDestroy(&hist);
+	return n == 256 && median >= 0 && ink < total * OCR_BLANK_INK_SHARE;
 }
 
 static OcrResult *
