@@ -802,7 +802,8 @@ take_image(ScanTask *task, GVariant *v, GError **error)
 		      &pixels);
 	data = g_variant_get_fixed_array(pixels, &len, 1);
 	if (w <= 0 || h <= 0 || (channels != 1 && channels != 3) ||
-	    stride < w * channels || (gint64)w * h > INGEST_MAX_PIXELS ||
+	    (gint64)stride < (gint64)w * channels ||
+	    (gint64)w * h > INGEST_MAX_PIXELS ||
 	    len != (gsize)stride * (gsize)h) {
 		g_variant_unref(pixels);
 		return bad_reply(error, "image");
