@@ -172,19 +172,26 @@ test_reply_tamed(void)
 	IngestFile *file = fake_file(INGEST_KIND_PNG, 1);
 	CorePage *page = core_page_new(file->path, 1);
 	ScanTask task = {.kind = SCAN_TASK_OCR, .file = file, .out = page};
-	GVariantBuilder words, pages;
+	/* One word, then a second whose text has no end: dropped. */
+	static const char texts[] = "x\0\xff\xfe";
+	const double nums[] = {NAN, 1e300, -5.0, 0.1, 7.0,
+			       0.1, 0.1,   0.1,	 0.1, 0.5};
+	GVariantBuilder pages;
 	GVariantDict p;
 	GVariant *reply;
 	GError *error = NULL;
 
-	g_variant_builder_init(&words, G_VARIANT_TYPE("a(sddddd)"));
-	g_variant_builder_add(&words, "(sddddd)", "x", NAN, 1e300, -5.0, 0.1,
-			      7.0);
 	g_variant_dict_init(&p, NULL);
 	g_variant_dict_insert(&p, "text", "s", "x");
 	g_variant_dict_insert(&p, "confidence", "d", INFINITY);
 	g_variant_dict_insert(&p, "rotation", "i", 45);
-	g_variant_dict_insert_value(&p, "words", g_variant_builder_end(&words));
+	g_variant_dict_insert_value(
+	    &p, "words",
+	    g_variant_new("(@ay@ad)",
+			  g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, texts,
+						    sizeof texts - 1, 1),
+			  g_variant_new_fixed_array(G_VARIANT_TYPE_DOUBLE, nums,
+						    10, sizeof(double))));
 	g_variant_builder_init(&pages, G_VARIANT_TYPE("aa{sv}"));
 	g_variant_builder_add_value(&pages, g_variant_dict_end(&p));
 	reply = dict("pages", g_variant_builder_end(&pages));
