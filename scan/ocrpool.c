@@ -4,7 +4,9 @@
  * starting one costs a second, so idle engines are kept in the context for the
  * next page and the next claim); a seal task needs no engine. A verify task
  * (scan/second.c) draws a text-layer page's key fields alone and reads each
- * with the worker's line reader (ocr/line.c), kept the same way. */
+ * with the worker's line reader (ocr/line.c), kept the same way. With
+ * reading processes (scan/worker.c) a worker hands its task to one and
+ * waits: the engines are then the reader's. */
 #include "scan/scan_int.h"
 #include "scan/verify.h"
 

@@ -127,10 +127,12 @@ typedef struct {
 	ScanStats stats;
 } ScanResult;
 
-/* Scan the claim folder DIR. A file or page that cannot be read becomes an
- * UNREADABLE_FILE finding and the rest is still checked. Returns NULL with
- * ERROR set only when DIR cannot be read or OCR cannot start at all. The
- * caller owns the result. */
+/* Scan the claim folder DIR. A file or page that cannot be read (damaged,
+ * over a limit, or crashing, exhausting or outlasting its reading
+ * process) becomes an UNREADABLE_FILE finding and the rest is still
+ * checked. Returns NULL with ERROR set only when DIR cannot be read, or
+ * OCR or a reading process cannot start at all. The caller owns the
+ * result. */
 ScanResult *scan_claim(ScanContext *ctx, const char *dir,
 		       const ScanRequest *request, GError **error);
 void scan_result_free(ScanResult *result);
