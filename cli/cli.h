@@ -13,6 +13,11 @@ enum {
 	CLI_EXIT_FATAL = 2    /* bad usage, or nothing could be checked */
 };
 
+/* For store_set_wait_notify: a store held by another process makes a
+ * write wait up to STORE_BUSY_TIMEOUT_MS; say so on stderr, or the run
+ * looks stuck. */
+void cli_tell_store_wait(const char *path, int timeout_ms, void *data);
+
 /* Whether stdout takes ANSI colours: a terminal, and NO_COLOR unset. */
 gboolean cli_use_color(void);
 

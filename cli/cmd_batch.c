@@ -942,18 +942,6 @@ probe_out(const Batch *b, GError **error)
 	return ok;
 }
 
-/* A store held by another process makes a write wait up to
- * STORE_BUSY_TIMEOUT_MS; say so, or the batch looks stuck. */
-static void
-tell_wait(const char *path, int timeout_ms, void *data)
-{
-	(void)data;
-	fprintf(stderr,
-		"evidcheck: store %s is locked by another process: waiting up "
-		"to %d s for it\n",
-		path, timeout_ms / 1000);
-}
-
 static gboolean
 batch_open(Batch *b, GError **error)
 {
@@ -969,7 +957,7 @@ batch_open(Batch *b, GError **error)
 	if (b->store != NULL) {
 		store_set_rules_version(b->store,
 					scan_context_rules_version(b->ctx));
-		store_set_wait_notify(b->store, tell_wait, NULL);
+		store_set_wait_notify(b->store, cli_tell_store_wait, NULL);
 	}
 	g_free(db);
 	return b->store != NULL;

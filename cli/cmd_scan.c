@@ -137,18 +137,6 @@ options_check(const Options *o, int argc, GError **error)
 	return TRUE;
 }
 
-/* A store held by another process makes a write wait up to
- * STORE_BUSY_TIMEOUT_MS; say so, or the scan looks stuck. */
-static void
-tell_wait(const char *path, int timeout_ms, void *data)
-{
-	(void)data;
-	fprintf(stderr,
-		"evidcheck: store %s is locked by another process: waiting up "
-		"to %d s for it\n",
-		path, timeout_ms / 1000);
-}
-
 static Store *
 open_store(const Options *o, GError **error)
 {
@@ -160,7 +148,7 @@ open_store(const Options *o, GError **error)
 	path = o->db != NULL ? g_strdup(o->db) : store_default_path();
 	store = store_open(path, error);
 	if (store != NULL)
-		store_set_wait_notify(store, tell_wait, NULL);
+		store_set_wait_notify(store, cli_tell_store_wait, NULL);
 	g_free(path);
 	return store;
 }

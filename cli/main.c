@@ -82,6 +82,16 @@ cli_worker(int argc, char **argv)
 	return scan_worker_main(tessdata);
 }
 
+void
+cli_tell_store_wait(const char *path, int timeout_ms, void *data)
+{
+	(void)data;
+	fprintf(stderr,
+		"evidcheck: store %s is locked by another process: waiting up "
+		"to %d s for it\n",
+		path, timeout_ms / 1000);
+}
+
 gboolean
 cli_use_color(void)
 {

@@ -72,3 +72,18 @@ fuzz_fail(const char *msg, const char *file, int line)
 	fprintf(stderr, "%s:%d: invariant broken: %s\n", file, line, msg);
 	abort();
 }
+
+const ClassifyRules *
+fuzz_real_types(void)
+{
+	static ClassifyRules *rules;
+
+	if (rules == NULL) {
+		GError *error = NULL;
+
+		rules = classify_rules_load(FUZZ_RULES "/types.ini", &error);
+		if (rules == NULL)
+			fuzz_fail(error->message, __FILE__, __LINE__);
+	}
+	return rules;
+}

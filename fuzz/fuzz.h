@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "classify/classify.h"
+
 /* libFuzzer calls this once per input; replay.c calls it per corpus file. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -40,5 +42,9 @@ G_NORETURN void fuzz_fail(const char *msg, const char *file, int line);
  * last page at a low resolution and look for seals and QR codes on them,
  * as a scan does. Other inputs are skipped: the other target reads them. */
 void fuzz_ingest(const uint8_t *data, size_t size, gboolean want_pdf);
+
+/* The real rules/2026/types.ini, loaded once (fuzz_fail when it cannot
+ * be). Borrowed. */
+const ClassifyRules *fuzz_real_types(void);
 
 #endif

@@ -9,21 +9,6 @@
 #include "classify/classify.h"
 #include "fuzz/fuzz.h"
 
-static const ClassifyRules *
-real_types(void)
-{
-	static ClassifyRules *rules;
-
-	if (rules == NULL) {
-		GError *error = NULL;
-
-		rules = classify_rules_load(FUZZ_RULES "/types.ini", &error);
-		if (rules == NULL)
-			fuzz_fail(error->message, __FILE__, __LINE__);
-	}
-	return rules;
-}
-
 static CoreClaim *
 claim_new(void)
 {
@@ -37,7 +22,7 @@ claim_new(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const ClassifyRules *rules = real_types();
+	const ClassifyRules *rules = fuzz_real_types();
 	gboolean ocr, image;
 	char *raw, *text, *nl;
 	CorePage *page;

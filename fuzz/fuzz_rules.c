@@ -10,22 +10,6 @@
 #include "classify/classify.h"
 #include "fuzz/fuzz.h"
 
-/* The real types, for ticking fuzzed evidence lists; loaded once. */
-static const ClassifyRules *
-real_types(void)
-{
-	static ClassifyRules *rules;
-
-	if (rules == NULL) {
-		GError *error = NULL;
-
-		rules = classify_rules_load(FUZZ_RULES "/types.ini", &error);
-		if (rules == NULL)
-			fuzz_fail(error->message, __FILE__, __LINE__);
-	}
-	return rules;
-}
-
 static CoreClaim *
 sample_claim(const char *direction)
 {
@@ -91,7 +75,7 @@ use_evidence(ChecklistPolicy *policy)
 		ChecklistResult *r;
 
 		checklist_direction_name(policy, dirs[i]);
-		r = checklist_evaluate(policy, real_types(), claim, docs);
+		r = checklist_evaluate(policy, fuzz_real_types(), claim, docs);
 		checklist_result_free(r);
 		g_ptr_array_unref(docs);
 		core_claim_free(claim);
@@ -128,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ChecksPolicy *checks;
 	FuzzFile f;
 
-	real_types();
+	fuzz_real_types();
 	if (!fuzz_file_open(&f, data, size))
 		return 0;
 	types = classify_rules_load(f.path, &error);

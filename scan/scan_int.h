@@ -98,6 +98,11 @@ typedef struct {
 	double confidence2;
 } ScanNeedle;
 
+/* Free a ScanNeedle and what it owns (not OUT). */
+void scan_needle_free(ScanNeedle *n);
+/* Free a ScanVerified and its strings. */
+void scan_verified_free(ScanVerified *v);
+
 typedef struct ScanTask {
 	ScanTaskKind kind;
 	IngestFile *file; /* borrowed; written by a LOAD task only */

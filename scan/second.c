@@ -46,8 +46,8 @@ struct ScanSecond {
 
 typedef struct ScanSecond Second;
 
-static void
-verified_free(ScanVerified *v)
+void
+scan_verified_free(ScanVerified *v)
 {
 	g_free(v->field);
 	g_free(v->layer);
@@ -56,8 +56,8 @@ verified_free(ScanVerified *v)
 	g_free(v);
 }
 
-static void
-needle_free(ScanNeedle *n)
+void
+scan_needle_free(ScanNeedle *n)
 {
 	g_free(n->value);
 	g_free(n->image);
@@ -217,7 +217,7 @@ plan_early_field(Second *sec, const CoreDocument *doc, GPtrArray *pages,
 	key = at != NULL ? early_key(file->path, at->page, name, value) : NULL;
 	if (key == NULL || g_hash_table_contains(sec->early, key)) {
 		g_free(key);
-		verified_free(v);
+		scan_verified_free(v);
 		return;
 	}
 	e = g_new0(Early, 1);
@@ -459,7 +459,7 @@ plan_document(Second *sec, const CoreDocument *doc)
 	}
 	file = g_hash_table_lookup(sec->files, doc->file);
 	tasks = g_hash_table_new(NULL, NULL);
-	entries = core_ptr_array_new(verified_free);
+	entries = core_ptr_array_new(scan_verified_free);
 	for (; *names != NULL; names++) {
 		ScanVerified *v =
 		    plan_field(sec, doc, pages, file, tasks, *names);
@@ -604,7 +604,7 @@ scan_verify_documents(ScanSecond *sec, ScanResult *result)
 	sec->pages =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	sec->files = g_hash_table_new(g_str_hash, g_str_equal);
-	sec->needles = core_ptr_array_new(needle_free);
+	sec->needles = core_ptr_array_new(scan_needle_free);
 	index_claim(sec);
 	for (guint d = 0; d < result->documents->len; d++)
 		plan_document(sec, g_ptr_array_index(result->documents, d));

@@ -143,8 +143,9 @@ words_from(GVariant *v)
 	t = g_variant_get_child_value(v, 0);
 	d = g_variant_get_child_value(v, 1);
 	p = g_variant_get_fixed_array(t, &len, 1);
-	end = p + len;
 	nums = g_variant_get_fixed_array(d, &n, sizeof(double));
+	/* An empty array is NULL: no words. */
+	end = p != NULL && nums != NULL ? p + len : p;
 	for (gsize i = 0;
 	     i + 5 <= n && p < end && words->len < SCAN_WIRE_MAX_ITEMS;
 	     i += 5) {
@@ -283,23 +284,6 @@ struct ScanWireJob {
 	int deadline;
 };
 
-static void
-verified_free(ScanVerified *v)
-{
-	g_free(v->field);
-	g_free(v->layer);
-	g_free(v);
-}
-
-static void
-needle_free(ScanNeedle *n)
-{
-	g_free(n->value);
-	g_free(n->image);
-	g_free(n->image2);
-	g_free(n);
-}
-
 /* What a reply leaves in a task, freed in the reader once sent. */
 static void
 task_results_free(ScanTask *task)
@@ -434,8 +418,8 @@ scan_wire_job_new(GVariant *request, GError **error)
 
 	job->pages = core_ptr_array_new(core_page_free);
 	job->tasks = core_ptr_array_new(task_results_free);
-	job->needles = core_ptr_array_new(needle_free);
-	job->fields = core_ptr_array_new(verified_free);
+	job->needles = core_ptr_array_new(scan_needle_free);
+	job->fields = core_ptr_array_new(scan_verified_free);
 	g_variant_dict_init(&d, request);
 	g_variant_dict_lookup(&d, "task", "u", &kind);
 	g_variant_dict_lookup(&d, "deadline", "i", &job->deadline);

@@ -17,31 +17,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-static int failures;
-
-static void fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL: ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	failures++;
-}
-
-static const char *
-str_member(JsonObject *o, const char *key)
-{
-	JsonNode *n = json_object_get_member(o, key);
-
-	return n != NULL && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n)
-						     : NULL;
-}
+#include "tests/check.h"
 
 static JsonNode *
 parse(const char *data, const char *what)
@@ -52,9 +28,9 @@ parse(const char *data, const char *what)
 
 	/* An empty stdout parses as no document at all: a failed scan too. */
 	if (!json_parser_load_from_data(p, data, -1, &error))
-		fail("%s is not JSON: %s", what, error->message);
+		check_fail("%s is not JSON: %s", what, error->message);
 	else if (json_parser_get_root(p) == NULL)
-		fail("%s is empty", what);
+		check_fail("%s is empty", what);
 	else
 		root = json_node_copy(json_parser_get_root(p));
 	g_clear_error(&error);
@@ -73,7 +49,7 @@ run_scan(char **argv, int *status)
 
 	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
 			  &err, status, &error)) {
-		fail("cannot run evidcheck: %s", error->message);
+		check_fail("cannot run evidcheck: %s", error->message);
 		goto cleanup;
 	}
 	*status = WIFEXITED(*status) ? WEXITSTATUS(*status) : 128;
@@ -92,7 +68,7 @@ cleanup:
 static gboolean
 refs_contain(JsonObject *actual, JsonObject *expected)
 {
-	const char *want = str_member(expected, "document");
+	const char *want = check_str_member(expected, "document");
 	JsonArray *refs;
 
 	if (want == NULL)
@@ -109,7 +85,7 @@ refs_contain(JsonObject *actual, JsonObject *expected)
 static gboolean
 message_contains(JsonObject *actual, JsonObject *expected)
 {
-	const char *msg = str_member(actual, "message");
+	const char *msg = check_str_member(actual, "message");
 	JsonArray *want;
 
 	if (!json_object_has_member(expected, "message_contains"))
@@ -125,13 +101,15 @@ message_contains(JsonObject *actual, JsonObject *expected)
 static gboolean
 finding_matches(JsonObject *a, JsonObject *e)
 {
-	const char *item = str_member(e, "item");
-	const char *sev = str_member(e, "severity");
+	const char *item = check_str_member(e, "item");
+	const char *sev = check_str_member(e, "severity");
 
-	return g_strcmp0(str_member(a, "code"), str_member(e, "code")) == 0 &&
-	       (item == NULL || g_strcmp0(str_member(a, "item"), item) == 0) &&
+	return g_strcmp0(check_str_member(a, "code"),
+			 check_str_member(e, "code")) == 0 &&
+	       (item == NULL ||
+		g_strcmp0(check_str_member(a, "item"), item) == 0) &&
 	       (sev == NULL ||
-		g_strcmp0(str_member(a, "severity"), sev) == 0) &&
+		g_strcmp0(check_str_member(a, "severity"), sev) == 0) &&
 	       refs_contain(a, e) && message_contains(a, e);
 }
 
@@ -160,22 +138,26 @@ check_findings(JsonObject *report, JsonObject *exp)
 			used[j] = found = TRUE;
 		}
 		if (!found)
-			fail("expected finding %s (item %s, document %s) not "
-			     "raised",
-			     str_member(e, "code"), str_member(e, "item"),
-			     str_member(e, "document"));
+			check_fail(
+			    "expected finding %s (item %s, document %s) not "
+			    "raised",
+			    check_str_member(e, "code"),
+			    check_str_member(e, "item"),
+			    check_str_member(e, "document"));
 	}
 	if (json_object_has_member(exp, "only_these_findings") &&
 	    json_object_get_boolean_member(exp, "only_these_findings"))
 		for (guint j = 0; j < n; j++)
 			if (!used[j])
-				fail("unexpected finding %s: %s",
-				     str_member(json_array_get_object_element(
-						    actual, j),
-						"code"),
-				     str_member(json_array_get_object_element(
-						    actual, j),
-						"message"));
+				check_fail("unexpected finding %s: %s",
+					   check_str_member(
+					       json_array_get_object_element(
+						   actual, j),
+					       "code"),
+					   check_str_member(
+					       json_array_get_object_element(
+						   actual, j),
+					       "message"));
 	g_free(used);
 }
 
@@ -189,9 +171,9 @@ check_checklist(JsonObject *report, JsonObject *exp)
 	if (json_object_has_member(exp, "checklist_items") &&
 	    json_array_get_length(items) !=
 		(guint)json_object_get_int_member(exp, "checklist_items"))
-		fail("checklist has %u items, expected %" G_GINT64_FORMAT,
-		     json_array_get_length(items),
-		     json_object_get_int_member(exp, "checklist_items"));
+		check_fail("checklist has %u items, expected %" G_GINT64_FORMAT,
+			   json_array_get_length(items),
+			   json_object_get_int_member(exp, "checklist_items"));
 	if (!json_object_has_member(exp, "checklist"))
 		return;
 	want = json_object_get_object_member(exp, "checklist");
@@ -205,12 +187,14 @@ check_checklist(JsonObject *report, JsonObject *exp)
 			JsonObject *it =
 			    json_array_get_object_element(items, i);
 
-			if (g_strcmp0(str_member(it, "item"), k->data) == 0)
-				got = str_member(it, "status");
+			if (g_strcmp0(check_str_member(it, "item"), k->data) ==
+			    0)
+				got = check_str_member(it, "status");
 		}
 		if (g_strcmp0(got, status) != 0)
-			fail("checklist item %s: expected %s, got %s",
-			     (char *)k->data, status, got ? got : "(absent)");
+			check_fail("checklist item %s: expected %s, got %s",
+				   (char *)k->data, status,
+				   got ? got : "(absent)");
 	}
 	g_list_free(keys);
 }
@@ -234,12 +218,13 @@ check_documents(JsonObject *report, JsonObject *exp)
 			JsonObject *d = json_array_get_object_element(docs, i);
 
 			found |=
-			    g_strcmp0(str_member(d, "file"), k->data) == 0 &&
-			    g_strcmp0(str_member(d, "type"), type) == 0;
+			    g_strcmp0(check_str_member(d, "file"), k->data) ==
+				0 &&
+			    g_strcmp0(check_str_member(d, "type"), type) == 0;
 		}
 		if (!found)
-			fail("no document of type %s in %s", type,
-			     (char *)k->data);
+			check_fail("no document of type %s in %s", type,
+				   (char *)k->data);
 	}
 	g_list_free(keys);
 }
@@ -265,14 +250,16 @@ check_stamped(JsonObject *report, JsonObject *exp)
 		     i++) {
 			JsonObject *d = json_array_get_object_element(docs, i);
 
-			if (g_strcmp0(str_member(d, "file"), k->data) == 0)
+			if (g_strcmp0(check_str_member(d, "file"), k->data) ==
+			    0)
 				got = json_object_get_member(d, "stamped");
 		}
 		if (got == NULL ||
 		    JSON_NODE_HOLDS_NULL(w) != JSON_NODE_HOLDS_NULL(got) ||
 		    (!JSON_NODE_HOLDS_NULL(w) &&
 		     json_node_get_boolean(w) != json_node_get_boolean(got)))
-			fail("%s: stamped is not as expected", (char *)k->data);
+			check_fail("%s: stamped is not as expected",
+				   (char *)k->data);
 	}
 	g_list_free(keys);
 }
@@ -286,7 +273,7 @@ first_document(JsonObject *report, const char *file)
 	for (guint i = 0; i < json_array_get_length(docs); i++) {
 		JsonObject *d = json_array_get_object_element(docs, i);
 
-		if (g_strcmp0(str_member(d, "file"), file) == 0)
+		if (g_strcmp0(check_str_member(d, "file"), file) == 0)
 			return d;
 	}
 	return NULL;
@@ -316,15 +303,16 @@ check_fields(JsonObject *report, JsonObject *exp, const char *run)
 		for (GList *n = names; n != NULL; n = n->next) {
 			JsonNode *w = json_object_get_member(wf, n->data);
 			const char *g =
-			    got != NULL ? str_member(got, n->data) : NULL;
+			    got != NULL ? check_str_member(got, n->data) : NULL;
 			const char *v = JSON_NODE_HOLDS_NULL(w)
 					    ? NULL
 					    : json_node_get_string(w);
 
 			if (g_strcmp0(g, v) != 0)
-				fail("%s run: %s: field %s is %s, expected %s",
-				     run, (char *)f->data, (char *)n->data,
-				     g ? g : "absent", v ? v : "absent");
+				check_fail(
+				    "%s run: %s: field %s is %s, expected %s",
+				    run, (char *)f->data, (char *)n->data,
+				    g ? g : "absent", v ? v : "absent");
 		}
 		g_list_free(names);
 	}
@@ -357,19 +345,20 @@ check_verified(JsonObject *report, JsonObject *exp, const char *run)
 			: json_object_get_members(json_node_get_object(wn));
 
 		if (JSON_NODE_HOLDS_NULL(wn) && got != NULL)
-			fail("%s run: %s: unexpected \"verified\"", run,
-			     (char *)f->data);
+			check_fail("%s run: %s: unexpected \"verified\"", run,
+				   (char *)f->data);
 		for (GList *n = names; n != NULL; n = n->next) {
 			const char *w = json_object_get_string_member(
 			    json_node_get_object(wn), n->data);
 			const char *g =
-			    got != NULL ? str_member(got, n->data) : NULL;
+			    got != NULL ? check_str_member(got, n->data) : NULL;
 
 			if (g_strcmp0(g, w) != 0)
-				fail("%s run: %s: verified.%s is %s, expected "
-				     "%s",
-				     run, (char *)f->data, (char *)n->data,
-				     g ? g : "absent", w);
+				check_fail(
+				    "%s run: %s: verified.%s is %s, expected "
+				    "%s",
+				    run, (char *)f->data, (char *)n->data,
+				    g ? g : "absent", w);
 		}
 		g_list_free(names);
 	}
@@ -397,9 +386,9 @@ check_notes(JsonObject *report, JsonObject *exp, const char *run)
 		guint n_got = got != NULL ? json_array_get_length(got) : 0;
 
 		if (json_array_get_length(wn) == 0 && n_got > 0)
-			fail("%s run: %s: unexpected note %s", run,
-			     (char *)f->data,
-			     json_array_get_string_element(got, 0));
+			check_fail("%s run: %s: unexpected note %s", run,
+				   (char *)f->data,
+				   json_array_get_string_element(got, 0));
 		for (guint i = 0; i < json_array_get_length(wn); i++) {
 			const char *w = json_array_get_string_element(wn, i);
 			gboolean found = FALSE;
@@ -409,8 +398,8 @@ check_notes(JsonObject *report, JsonObject *exp, const char *run)
 						   got, k),
 					       w) != NULL;
 			if (!found)
-				fail("%s run: %s: no note with \"%s\"", run,
-				     (char *)f->data, w);
+				check_fail("%s run: %s: no note with \"%s\"",
+					   run, (char *)f->data, w);
 		}
 	}
 	g_list_free(files);
@@ -454,7 +443,8 @@ check_seal_orgs(JsonObject *report, JsonObject *exp, const char *run)
 		for (guint i = 0; i < json_array_get_length(pages); i++) {
 			JsonObject *p = json_array_get_object_element(pages, i);
 
-			if (g_strcmp0(str_member(p, "page"), k->data) == 0 &&
+			if (g_strcmp0(check_str_member(p, "page"), k->data) ==
+				0 &&
 			    json_object_has_member(p, "seals"))
 				seals =
 				    json_object_get_array_member(p, "seals");
@@ -464,8 +454,8 @@ check_seal_orgs(JsonObject *report, JsonObject *exp, const char *run)
 			    json_array_get_string_element(orgs, i);
 
 			if (!seal_named(seals, org))
-				fail("%s run: no seal of %s names %s", run,
-				     (char *)k->data, org);
+				check_fail("%s run: no seal of %s names %s",
+					   run, (char *)k->data, org);
 		}
 	}
 	g_list_free(keys);
@@ -483,9 +473,9 @@ check_summary(JsonObject *report, JsonObject *want, const char *run)
 		gint64 g = json_object_get_int_member(got, k->data);
 
 		if (w != g)
-			fail("%s run: summary.%s is %" G_GINT64_FORMAT
-			     ", expected %" G_GINT64_FORMAT,
-			     run, (char *)k->data, g, w);
+			check_fail("%s run: summary.%s is %" G_GINT64_FORMAT
+				   ", expected %" G_GINT64_FORMAT,
+				   run, (char *)k->data, g, w);
 	}
 	g_list_free(keys);
 }
@@ -503,8 +493,9 @@ check_status(JsonObject *report, const char *id)
 	     i++) {
 		JsonObject *c = json_array_get_object_element(checks, i);
 
-		if (c != NULL && g_strcmp0(str_member(c, "check"), id) == 0)
-			return str_member(c, "status");
+		if (c != NULL &&
+		    g_strcmp0(check_str_member(c, "check"), id) == 0)
+			return check_str_member(c, "status");
 	}
 	return NULL;
 }
@@ -526,8 +517,9 @@ check_checks(JsonObject *report, JsonObject *exp, const char *run)
 			const char *g = check_status(report, k->data);
 
 			if (g_strcmp0(g, w) != 0)
-				fail("%s run: check %s is %s, expected %s", run,
-				     (char *)k->data, g ? g : "absent", w);
+				check_fail(
+				    "%s run: check %s is %s, expected %s", run,
+				    (char *)k->data, g ? g : "absent", w);
 		}
 		g_list_free(keys);
 	}
@@ -539,7 +531,7 @@ check_checks(JsonObject *report, JsonObject *exp, const char *run)
 			const char *id = json_array_get_string_element(ids, i);
 
 			if (g_strcmp0(check_status(report, id), "failed") == 0)
-				fail("%s run: check %s failed", run, id);
+				check_fail("%s run: check %s failed", run, id);
 		}
 	}
 }
@@ -547,14 +539,14 @@ check_checks(JsonObject *report, JsonObject *exp, const char *run)
 static void
 check_report(JsonObject *report, int status, JsonObject *exp)
 {
-	const char *verdict = str_member(exp, "verdict");
+	const char *verdict = check_str_member(exp, "verdict");
 
-	if (g_strcmp0(str_member(report, "verdict"), verdict) != 0)
-		fail("verdict %s, expected %s", str_member(report, "verdict"),
-		     verdict);
+	if (g_strcmp0(check_str_member(report, "verdict"), verdict) != 0)
+		check_fail("verdict %s, expected %s",
+			   check_str_member(report, "verdict"), verdict);
 	if (status != (g_strcmp0(verdict, "pass") == 0 ? 0 : 1))
-		fail("exit status %d does not match verdict %s", status,
-		     verdict);
+		check_fail("exit status %d does not match verdict %s", status,
+			   verdict);
 	check_findings(report, exp);
 	check_checklist(report, exp);
 	check_documents(report, exp);
@@ -623,8 +615,8 @@ scan_before(char **argv, int argc)
 		printf("scanning earlier claim %s\n", argv[i]);
 		report = run_scan((char **)args->pdata, &status);
 		if (report == NULL || status > 1)
-			fail("earlier claim %s: scan failed (status %d)",
-			     argv[i], status);
+			check_fail("earlier claim %s: scan failed (status %d)",
+				   argv[i], status);
 		if (report != NULL)
 			json_node_unref(report);
 		g_ptr_array_unref(args);
@@ -682,6 +674,6 @@ main(int argc, char **argv)
 	json_node_unref(exp_node);
 	g_ptr_array_unref(args);
 	g_free(text);
-	printf("%s\n", failures == 0 ? "ok" : "FAILED");
-	return failures == 0 ? 0 : 1;
+	printf("%s\n", check_failures() == 0 ? "ok" : "FAILED");
+	return check_failures() == 0 ? 0 : 1;
 }

@@ -13,25 +13,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tests/check.h"
+
 /* The file the test's generate step adds to the claim. */
 #define HOSTILE_NAME "<img src=x onerror=alert(1)>&.pdf"
-
-static int failures;
-
-static void fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL: ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	failures++;
-}
 
 static guint
 count(const char *hay, const char *needle)
@@ -54,8 +39,8 @@ check_balanced(const char *html, const char *name)
 	guint opened = count(html, open_sp) + count(html, open_gt);
 
 	if (opened != count(html, close))
-		fail("<%s> opened %u times, closed %u times", name, opened,
-		     count(html, close));
+		check_fail("<%s> opened %u times, closed %u times", name,
+			   opened, count(html, close));
 	g_free(open_sp);
 	g_free(open_gt);
 	g_free(close);
@@ -74,15 +59,15 @@ check_self_contained(const char *html)
 
 	for (guint i = 0; i < G_N_ELEMENTS(banned); i++)
 		if (strstr(html, banned[i]) != NULL)
-			fail("the page holds '%s'", banned[i]);
+			check_fail("the page holds '%s'", banned[i]);
 	if (shown == 0)
-		fail("no thumbnail in the report");
+		check_fail("no thumbnail in the report");
 	if (count(html, "{background-image:url(\"data:image/jpeg;base64,") !=
 	    images)
-		fail("an image is not a data: URI");
+		check_fail("an image is not a data: URI");
 	if (images == 0 || images > shown)
-		fail("%u page images for %u thumbnails: not one per page",
-		     images, shown);
+		check_fail("%u page images for %u thumbnails: not one per page",
+			   images, shown);
 }
 
 static void
@@ -94,15 +79,15 @@ check_structure(const char *html)
 	    "figure", "code", "details", "h1",	 "h2",	   "h3",      "footer"};
 
 	if (!g_str_has_prefix(html, "<!DOCTYPE html>"))
-		fail("the page does not start with <!DOCTYPE html>");
+		check_fail("the page does not start with <!DOCTYPE html>");
 	if (!g_str_has_suffix(html, "</html>\n"))
-		fail("the page does not end with </html>");
+		check_fail("the page does not end with </html>");
 	if (strstr(html, "<meta charset=\"utf-8\">") == NULL)
-		fail("no charset");
+		check_fail("no charset");
 	for (guint i = 0; i < G_N_ELEMENTS(tags); i++)
 		check_balanced(html, tags[i]);
 	if (!g_utf8_validate(html, -1, NULL))
-		fail("the page is not UTF-8");
+		check_fail("the page is not UTF-8");
 }
 
 /* Verdict and claim id in the banner; every finding's message escaped. */
@@ -114,26 +99,27 @@ check_content(const char *html, JsonObject *report)
 	const char *id = json_object_get_string_member(report, "claim_id");
 
 	if (banner == NULL || strstr(banner, "需复核") == NULL)
-		fail("no flagged verdict banner");
+		check_fail("no flagged verdict banner");
 	else if (strstr(banner, id) == NULL)
-		fail("claim id %s is not in the banner", id);
+		check_fail("claim id %s is not in the banner", id);
 	for (guint i = 0; i < json_array_get_length(findings); i++) {
 		JsonObject *f = json_array_get_object_element(findings, i);
 		char *msg = g_markup_escape_text(
 		    json_object_get_string_member(f, "message"), -1);
 
 		if (strstr(html, msg) == NULL)
-			fail("finding %s: message not in the page: %s",
-			     json_object_get_string_member(f, "code"), msg);
+			check_fail("finding %s: message not in the page: %s",
+				   json_object_get_string_member(f, "code"),
+				   msg);
 		g_free(msg);
 	}
 	if (count(html, "<article class=\"finding") !=
 	    json_array_get_length(findings))
-		fail("not one article per finding");
+		check_fail("not one article per finding");
 	if (strstr(html, "class=\"hl\"") == NULL)
-		fail("no word is marked on any thumbnail");
+		check_fail("no word is marked on any thumbnail");
 	if (strstr(html, "<details>") == NULL)
-		fail("rules that do not apply are not folded away");
+		check_fail("rules that do not apply are not folded away");
 }
 
 static void
@@ -142,9 +128,10 @@ check_hostile(const char *html)
 	char *escaped = g_markup_escape_text(HOSTILE_NAME, -1);
 
 	if (strstr(html, "<img src=x") != NULL)
-		fail("the hostile file name is markup in the page");
+		check_fail("the hostile file name is markup in the page");
 	if (strstr(html, escaped) == NULL)
-		fail("the hostile file name is not shown escaped: %s", escaped);
+		check_fail("the hostile file name is not shown escaped: %s",
+			   escaped);
 	g_free(escaped);
 }
 
@@ -155,7 +142,7 @@ load_report(const char *path, JsonParser *parser)
 	JsonNode *root;
 
 	if (!json_parser_load_from_file(parser, path, &error)) {
-		fail("%s: %s", path, error->message);
+		check_fail("%s: %s", path, error->message);
 		g_error_free(error);
 		return NULL;
 	}
@@ -197,18 +184,18 @@ main(int argc, char **argv)
 	}
 	status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 	if (status != 1)
-		fail("exit status %d, expected 1 (flagged); stderr: %s", status,
-		     err);
+		check_fail("exit status %d, expected 1 (flagged); stderr: %s",
+			   status, err);
 	if (!g_file_set_contents(page_path, out, -1, &error)) {
-		fail("%s", error->message);
+		check_fail("%s", error->message);
 		g_clear_error(&error);
 	}
 	if (!g_file_get_contents(html_path, &file_html, NULL, NULL) ||
 	    strcmp(file_html, out) != 0)
-		fail("--html did not write what stdout shows");
+		check_fail("--html did not write what stdout shows");
 	report = load_report(json_path, parser);
 	if (report == NULL)
-		fail("--out did not write a JSON report");
+		check_fail("--out did not write a JSON report");
 	check_structure(out);
 	check_self_contained(out);
 	if (report != NULL)
@@ -226,5 +213,5 @@ main(int argc, char **argv)
 	g_free(json_path);
 	g_free(html_path);
 	g_free(page_path);
-	return failures == 0 ? 0 : 1;
+	return check_failures() == 0 ? 0 : 1;
 }

@@ -9,22 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
-static int failures;
-
-static void fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-
-static void
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fputs("FAIL: ", stdout);
-	vprintf(fmt, ap);
-	fputc('\n', stdout);
-	va_end(ap);
-	failures++;
-}
+#include "tests/check.h"
 
 static JsonObject *
 load(JsonParser *p, const char *path)
@@ -32,20 +17,20 @@ load(JsonParser *p, const char *path)
 	GError *error = NULL;
 
 	if (!json_parser_load_from_file(p, path, &error)) {
-		fail("%s is not JSON: %s", path, error->message);
+		check_fail("%s is not JSON: %s", path, error->message);
 		g_error_free(error);
 		return NULL;
 	}
 	return json_node_get_object(json_parser_get_root(p));
 }
 
+/* KEY of O, "" when absent: every comparison below reads strings. */
 static const char *
 member(JsonObject *o, const char *key)
 {
-	JsonNode *n = json_object_get_member(o, key);
+	const char *s = check_str_member(o, key);
 
-	return n != NULL && JSON_NODE_HOLDS_VALUE(n) ? json_node_get_string(n)
-						     : "";
+	return s != NULL ? s : "";
 }
 
 /* "FILE#PAGE" or "FILE" belongs to FILE. */
@@ -73,10 +58,11 @@ count_unreadable(JsonObject *report, const char *file, const char *cause)
 		if (file == NULL)
 			continue;
 		if (strstr(msg, file) == NULL)
-			fail("UNREADABLE_FILE does not name %s: %s", file, msg);
+			check_fail("UNREADABLE_FILE does not name %s: %s", file,
+				   msg);
 		if (strstr(msg, cause) == NULL)
-			fail("UNREADABLE_FILE does not say '%s': %s", cause,
-			     msg);
+			check_fail("UNREADABLE_FILE does not say '%s': %s",
+				   cause, msg);
 	}
 	return n;
 }
@@ -109,13 +95,13 @@ same_pages(JsonObject *clean, JsonObject *faulted, const char *file)
 			continue;
 		q = find(b, "page", ref);
 		if (q == NULL)
-			fail("page %s is missing", ref);
+			check_fail("page %s is missing", ref);
 		else if (strcmp(member(p, "type"), member(q, "type")) != 0 ||
 			 strcmp(member(p, "text_source"),
 				member(q, "text_source")) != 0)
-			fail("page %s reads as %s/%s, was %s/%s", ref,
-			     member(q, "type"), member(q, "text_source"),
-			     member(p, "type"), member(p, "text_source"));
+			check_fail("page %s reads as %s/%s, was %s/%s", ref,
+				   member(q, "type"), member(q, "text_source"),
+				   member(p, "type"), member(p, "text_source"));
 	}
 }
 
@@ -143,14 +129,15 @@ same_documents(JsonObject *clean, JsonObject *faulted, const char *file)
 			continue;
 		e = find(b, "file", name);
 		if (e == NULL || strcmp(member(d, "type"), member(e, "type")))
-			fail("document %s (%s) is missing or changed", name,
-			     member(d, "type"));
+			check_fail("document %s (%s) is missing or changed",
+				   name, member(d, "type"));
 		if (e == NULL)
 			continue;
 		fa = fields_of(d);
 		fb = fields_of(e);
 		if (strcmp(fa, fb) != 0)
-			fail("fields of %s changed: %s -> %s", name, fa, fb);
+			check_fail("fields of %s changed: %s -> %s", name, fa,
+				   fb);
 		g_free(fa);
 		g_free(fb);
 	}
@@ -171,19 +158,22 @@ main(int argc, char **argv)
 	faulted = load(pb, argv[2]);
 	if (clean != NULL && faulted != NULL) {
 		if (count_unreadable(clean, NULL, NULL) != 0)
-			fail("the clean run has UNREADABLE_FILE findings");
+			check_fail(
+			    "the clean run has UNREADABLE_FILE findings");
 		n = count_unreadable(faulted, argv[3], argv[4]);
 		if (n != 1)
-			fail("%u UNREADABLE_FILE findings, expected 1", n);
+			check_fail("%u UNREADABLE_FILE findings, expected 1",
+				   n);
 		if (find(json_object_get_array_member(faulted, "files"), "file",
 			 argv[3]) == NULL)
-			fail("%s is not among the report's files", argv[3]);
+			check_fail("%s is not among the report's files",
+				   argv[3]);
 		same_pages(clean, faulted, argv[3]);
 		same_documents(clean, faulted, argv[3]);
 	}
 	g_object_unref(pa);
 	g_object_unref(pb);
-	if (failures == 0)
+	if (check_failures() == 0)
 		printf("ok: only %s is unreadable (%s)\n", argv[3], argv[4]);
-	return failures == 0 ? 0 : 1;
+	return check_failures() == 0 ? 0 : 1;
 }
