@@ -41,6 +41,10 @@ typedef struct {
 	int sock;      /* requests and replies */
 	int err;       /* the reader's stderr, read end, non-blocking */
 	GString *tail; /* the end of what it wrote during this task */
+	/* It said, during this task, that an allocation failed: looked for
+	 * as it comes, as a sanitizer's memory map after it would push the
+	 * words out of TAIL. */
+	gboolean out_of_memory;
 } ScanWorker;
 
 typedef enum {
@@ -355,6 +359,18 @@ worker_spawn(ScanContext *ctx, GError **error)
 	return w;
 }
 
+/* How the allocators and decoders say an allocation failed: GLib's
+ * "failed to allocate", poppler's "Out of memory", C++'s bad_alloc,
+ * AddressSanitizer's "hard rss limit exhausted" and its allocator's. */
+static gboolean
+says_out_of_memory(const char *text)
+{
+	return strstr(text, "alloc") != NULL ||
+	       strstr(text, "rss limit") != NULL ||
+	       strstr(text, "out of memory") != NULL ||
+	       strstr(text, "Out of memory") != NULL;
+}
+
 /* Pass on what the reader wrote to stderr, and keep its end. */
 static void
 drain_stderr(ScanWorker *w)
@@ -367,6 +383,8 @@ drain_stderr(ScanWorker *w)
 			/* Our own stderr is gone: keep the tail anyway. */
 		}
 		g_string_append_len(w->tail, buf, n);
+		if (says_out_of_memory(w->tail->str))
+			w->out_of_memory = TRUE;
 		if (w->tail->len > TAIL_BYTES)
 			g_string_erase(w->tail, 0,
 				       (gssize)(w->tail->len - TAIL_BYTES));
@@ -419,7 +437,6 @@ static Died
 reap(ScanWorker *w, gboolean killed, int seconds, GError **error)
 {
 	int status = 0;
-	const char *tail;
 
 	if (killed)
 		kill(w->pid, SIGKILL);
@@ -428,17 +445,13 @@ reap(ScanWorker *w, gboolean killed, int seconds, GError **error)
 	g_spawn_close_pid(w->pid);
 	w->pid = 0;
 	drain_stderr(w);
-	tail = w->tail->str;
 	if (killed || (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
 			    "reading it took longer than %d s and was stopped",
 			    seconds);
 		return DIED_TIMEOUT;
 	}
-	if (g_strstr_len(tail, -1, "alloc") != NULL ||
-	    g_strstr_len(tail, -1, "rss limit") != NULL ||
-	    g_strstr_len(tail, -1, "out of memory") != NULL ||
-	    g_strstr_len(tail, -1, "Out of memory") != NULL) {
+	if (w->out_of_memory) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_LIMIT,
 			    "reading it needed more than %d MB of memory",
 			    SCAN_WORKER_MAX_MEMORY_MB);
@@ -467,6 +480,7 @@ call(ScanWorker *w, GVariant *request, int seconds, Died *died, GError **error)
 	int r = 0;
 
 	g_string_truncate(w->tail, 0);
+	w->out_of_memory = FALSE;
 	if (!send_message(w->sock, request, NULL) ||
 	    (r = receive(w, (guint8 *)&head, sizeof head, end)) != 1) {
 		*died = reap(w, r < 0, seconds, error);
