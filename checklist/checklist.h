@@ -31,6 +31,20 @@ const char *const *checklist_policy_directions(const ChecklistPolicy *policy);
 const char *checklist_direction_name(const ChecklistPolicy *policy,
 				     const char *direction);
 
+/* Whether DIRECTION allows agency delivery: 1, 0, or -1 where the guide
+ * does not speak of delivery (and for an unknown direction). */
+int checklist_direction_agency(const ChecklistPolicy *policy,
+			       const char *direction);
+
+/* The scene ids of DIRECTION in the guide's order ("1", "2", …), each
+ * with its name from checklist_direction_scene_name; an empty array when
+ * it has none or is unknown. Borrowed. */
+const GPtrArray *checklist_direction_scenes(const ChecklistPolicy *policy,
+					    const char *direction);
+const char *checklist_direction_scene_name(const ChecklistPolicy *policy,
+					   const char *direction,
+					   const char *scene);
+
 typedef enum {
 	CHECKLIST_PRESENT,
 	CHECKLIST_MISSING,

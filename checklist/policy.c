@@ -670,3 +670,33 @@ checklist_direction_name(const ChecklistPolicy *policy, const char *direction)
 
 	return dir != NULL ? dir->name : NULL;
 }
+
+int
+checklist_direction_agency(const ChecklistPolicy *policy, const char *direction)
+{
+	const PolicyDirection *dir = policy_find_direction(policy, direction);
+
+	return dir != NULL ? dir->agency_allowed : -1;
+}
+
+const GPtrArray *
+checklist_direction_scenes(const ChecklistPolicy *policy, const char *direction)
+{
+	static GPtrArray *none;
+	const PolicyDirection *dir = policy_find_direction(policy, direction);
+
+	if (dir != NULL)
+		return dir->scene_ids;
+	if (g_once_init_enter(&none))
+		g_once_init_leave(&none, g_ptr_array_new());
+	return none;
+}
+
+const char *
+checklist_direction_scene_name(const ChecklistPolicy *policy,
+			       const char *direction, const char *scene)
+{
+	const PolicyDirection *dir = policy_find_direction(policy, direction);
+
+	return dir != NULL ? g_hash_table_lookup(dir->scenes, scene) : NULL;
+}

@@ -60,6 +60,10 @@ int cli_history(int argc, char **argv);
 /* `evidcheck findings [options]`: findings of each claim's latest scan.
  * ARGV[0] is "findings". */
 int cli_findings(int argc, char **argv);
+/* `evidcheck serve [options]`: the HTTP API of docs/api.md until SIGINT
+ * or SIGTERM. ARGV[0] is "serve". */
+int cli_serve(int argc, char **argv);
+
 /* The store the query verbs read (cmd_history.c): DB, or the default. One
  * that does not exist is an error, not created empty. Caller owns
  * (store_close), or NULL with ERROR set naming the file. */

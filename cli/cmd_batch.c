@@ -602,7 +602,7 @@ write_report(Batch *b, ReportsBatchRow *row, const char *json, const char *html)
 static gboolean
 scan_one(Batch *b, const Claim *c, ReportsBatchRow *row)
 {
-	ScanRequest req = {NULL, NULL, NULL, NULL, NULL, b->store};
+	ScanRequest req = {.store = b->store};
 	GError *error = NULL;
 	ScanResult *r = scan_claim(b->ctx, c->folder, &req, &error);
 	char *json, *html = NULL;

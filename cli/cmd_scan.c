@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "cli/cli.h"
 #include "reports/reports.h"
@@ -28,6 +29,9 @@ typedef struct {
 	char *project_kind;
 	char *db;
 	gboolean no_store;
+	gboolean no_record;
+	char *pages;
+	int progress_fd;
 	char *policy;
 	char *rules;
 	int jobs;
@@ -47,6 +51,7 @@ options_clear(Options *o)
 	g_free(o->product_name);
 	g_free(o->project_kind);
 	g_free(o->db);
+	g_free(o->pages);
 	g_free(o->policy);
 	g_free(o->rules);
 }
@@ -81,6 +86,18 @@ option_context(Options *o)
 	     "FILE"},
 	    {"no-store", 0, 0, G_OPTION_ARG_NONE, &o->no_store,
 	     "Neither use nor record anything in the store", NULL},
+	    {"no-record", 0, 0, G_OPTION_ARG_NONE, &o->no_record,
+	     "Use the store (OCR cache, other claims) but do not record "
+	     "this scan: a provider's check before submitting",
+	     NULL},
+	    {"pages", 0, 0, G_OPTION_ARG_FILENAME, &o->pages,
+	     "Write the page images the HTML report shows to DIR (N.jpg and "
+	     "index.json)",
+	     "DIR"},
+	    {"progress-fd", 0, 0, G_OPTION_ARG_INT, &o->progress_fd,
+	     "Write 'progress FILES_DONE FILES PAGES_DONE PAGES' lines to "
+	     "file descriptor FD",
+	     "FD"},
 	    {"policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
 	     "Policy edition (default: the newest in the rules folder)",
 	     "EDITION"},
@@ -129,6 +146,14 @@ options_check(const Options *o, int argc, GError **error)
 			    o->delivery);
 		return FALSE;
 	}
+	if (o->progress_fd != 0 &&
+	    (o->progress_fd < 3 || fcntl(o->progress_fd, F_GETFD) < 0)) {
+		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+			    "--progress-fd %d is not an open file descriptor "
+			    "above 2",
+			    o->progress_fd);
+		return FALSE;
+	}
 	if (o->jobs < 0 || o->jobs > 256) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "--jobs must be between 1 and 256");
@@ -173,6 +198,63 @@ write_report(const char *path, const char *report, const char *what)
 	return FALSE;
 }
 
+/* IMAGES (ReportsPageImage*) as DIR/1.jpg … and DIR/index.json listing
+ * each one's ref, file and size; the index last, so a reader that finds
+ * it finds the images. FALSE when one cannot be written, said. */
+static gboolean
+write_pages(const char *dir, GPtrArray *images)
+{
+	JsonBuilder *b = json_builder_new();
+	GError *error = NULL;
+	char *index = NULL, *path = NULL;
+	gboolean ok = g_mkdir_with_parents(dir, 0755) == 0;
+
+	if (!ok)
+		g_set_error(&error, G_FILE_ERROR,
+			    g_file_error_from_errno(errno), "%s: %s", dir,
+			    g_strerror(errno));
+	json_builder_begin_array(b);
+	for (guint i = 0; ok && i < images->len; i++) {
+		const ReportsPageImage *im = g_ptr_array_index(images, i);
+		char *name = g_strdup_printf("%u.jpg", i + 1);
+
+		g_free(path);
+		path = g_build_filename(dir, name, NULL);
+		ok = g_file_set_contents(path, g_bytes_get_data(im->jpeg, NULL),
+					 (gssize)g_bytes_get_size(im->jpeg),
+					 &error);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "ref");
+		json_builder_add_string_value(b, im->ref);
+		json_builder_set_member_name(b, "file");
+		json_builder_add_string_value(b, name);
+		json_builder_set_member_name(b, "width");
+		json_builder_add_int_value(b, im->width);
+		json_builder_set_member_name(b, "height");
+		json_builder_add_int_value(b, im->height);
+		json_builder_end_object(b);
+		g_free(name);
+	}
+	json_builder_end_array(b);
+	if (ok) {
+		JsonNode *root = json_builder_get_root(b);
+
+		index = json_to_string(root, FALSE);
+		json_node_unref(root);
+		g_free(path);
+		path = g_build_filename(dir, "index.json", NULL);
+		ok = g_file_set_contents(path, index, -1, &error);
+	}
+	if (!ok)
+		fprintf(stderr, "evidcheck: the page images: %s\n",
+			error->message);
+	g_clear_error(&error);
+	g_free(index);
+	g_free(path);
+	g_object_unref(b);
+	return ok;
+}
+
 /* Output, then the record: a store that fails to save must not cost the
  * reviewer the report, so it only warns. The HTML report is made once,
  * for stdout and --html alike: it renders page thumbnails. */
@@ -181,13 +263,15 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 {
 	char *json = reports_json(r, ctx);
 	char *html = NULL;
+	GPtrArray *images = NULL;
 	GError *error = NULL;
 	int code = g_str_equal(scan_result_verdict(r), "pass")
 		       ? CLI_EXIT_PASS
 		       : CLI_EXIT_FLAGGED;
 
-	if (format_is(o, "html") || o->html != NULL)
-		html = reports_html(r, ctx, o->lang);
+	if (format_is(o, "html") || o->html != NULL || o->pages != NULL)
+		html = reports_html_images(r, ctx, o->lang,
+					   o->pages != NULL ? &images : NULL);
 	if (format_is(o, "json")) {
 		fputs(json, stdout);
 	} else if (format_is(o, "html")) {
@@ -211,30 +295,57 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 		code = CLI_EXIT_FATAL;
 	if (o->html != NULL && !write_report(o->html, html, "HTML"))
 		code = CLI_EXIT_FATAL;
+	if (images != NULL && !write_pages(o->pages, images))
+		code = CLI_EXIT_FATAL;
 	/* So that a batch later knows this scan used today's rules. */
 	if (store != NULL)
 		store_set_rules_version(store, scan_context_rules_version(ctx));
-	if (store != NULL && scan_result_save(r, json, store, &error) < 0) {
+	if (store != NULL && !o->no_record &&
+	    scan_result_save(r, json, store, &error) < 0) {
 		fprintf(stderr, "evidcheck: warning: scan not recorded: %s\n",
 			error->message);
 		g_clear_error(&error);
 	}
+	if (images != NULL)
+		g_ptr_array_unref(images);
 	g_free(html);
 	g_free(json);
 	return code;
+}
+
+/* One line per step to the server's pipe; a server gone away is no
+ * reason to stop the scan (SIGPIPE is ignored by the caller). */
+static void
+tell_progress(int files_done, int files, int pages_done, int pages, void *data)
+{
+	int fd = GPOINTER_TO_INT(data);
+	char line[96];
+	int n = g_snprintf(line, sizeof line, "progress %d %d %d %d\n",
+			   files_done, files, pages_done, pages);
+
+	if (write(fd, line, (size_t)n) < 0)
+		g_debug("progress not told: %s", g_strerror(errno));
 }
 
 static int
 run(const Options *o, const char *dir)
 {
 	ScanOptions so = {o->rules, o->policy, o->jobs, NULL, NULL, 0};
-	ScanRequest req = {o->direction,    o->scene,	     o->delivery,
-			   o->product_name, o->project_kind, NULL};
+	ScanRequest req = {.direction = o->direction,
+			   .scene = o->scene,
+			   .delivery = o->delivery,
+			   .product_name = o->product_name,
+			   .project_kind = o->project_kind};
 	ScanContext *ctx = NULL;
 	ScanResult *r = NULL;
 	GError *error = NULL;
 	int code = CLI_EXIT_FATAL;
 
+	if (o->progress_fd > 0) {
+		signal(SIGPIPE, SIG_IGN);
+		req.progress = tell_progress;
+		req.progress_data = GINT_TO_POINTER(o->progress_fd);
+	}
 	cli_reader_options_apply(&o->reader, &so);
 	ctx = scan_context_new(&so, &error);
 	if (ctx == NULL)

@@ -23,6 +23,8 @@ static const char usage[] =
     "  history ID   every scan of a claim in the store, newest first\n"
     "  findings     findings of each claim's latest scan (--code, "
     "--severity,\n               --since)\n"
+    "  serve        an HTTP API and a drop page for providers' uploads "
+    "(see\n               serve --help, docs/api.md)\n"
     "  version      print the version\n"
     "\n"
     "exit status: 0 pass, 1 flagged, 2 usage or fatal error\n";
@@ -114,6 +116,8 @@ main(int argc, char **argv)
 		return cli_history(argc - 1, argv + 1);
 	if (strcmp(argv[1], "findings") == 0)
 		return cli_findings(argc - 1, argv + 1);
+	if (strcmp(argv[1], "serve") == 0)
+		return cli_serve(argc - 1, argv + 1);
 	if (strcmp(argv[1], "worker") == 0)
 		return cli_worker(argc - 1, argv + 1);
 	if (strcmp(argv[1], "version") == 0 ||

@@ -29,6 +29,16 @@ typedef struct {
 	int width, height;
 } Thumb;
 
+void
+reports_page_image_free(ReportsPageImage *image)
+{
+	if (image == NULL)
+		return;
+	g_free(image->ref);
+	g_bytes_unref(image->jpeg);
+	g_free(image);
+}
+
 typedef struct {
 	const ScanResult *r;
 	const ScanContext *ctx; /* draws the pages, in its reading processes */
@@ -38,7 +48,8 @@ typedef struct {
 	/* "file#page" -> Thumb* (owned): each page is rendered once however
 	 * many findings show it. Owned. */
 	GHashTable *thumbs;
-	const char *lang; /* of the findings' messages */
+	const char *lang;	/* of the findings' messages */
+	GPtrArray *images_kept; /* ReportsPageImage*, or NULL: not kept */
 } Html;
 
 /* ---- escaping ---------------------------------------------------------- */
@@ -172,9 +183,9 @@ pix_upright_small(PIX *pix, int rotation)
 	return pix;
 }
 
-/* Page PAGE of FILE as a small JPEG in base64 (its size in THUMB), or
- * NULL with ERROR. */
-static char *
+/* Page PAGE of FILE as a small JPEG (its size in THUMB), or NULL with
+ * ERROR. */
+static GBytes *
 thumb_render(const ScanContext *ctx, const IngestFile *file, int page,
 	     int rotation, Thumb *thumb, GError **error)
 {
@@ -182,7 +193,7 @@ thumb_render(const ScanContext *ctx, const IngestFile *file, int page,
 	PIX *pix;
 	l_uint8 *jpeg = NULL;
 	size_t size = 0;
-	char *b64 = NULL;
+	GBytes *bytes = NULL;
 
 	image = scan_page_draw(ctx, file, page, HTML_THUMB_DPI, error);
 	if (image == NULL)
@@ -195,13 +206,38 @@ thumb_render(const ScanContext *ctx, const IngestFile *file, int page,
 			    "%s#%d: the thumbnail could not be encoded",
 			    file->path, page);
 	} else {
-		b64 = g_base64_encode(jpeg, size);
+		bytes = g_bytes_new(jpeg, size);
 		thumb->width = pixGetWidth(pix);
 		thumb->height = pixGetHeight(pix);
 	}
 	lept_free(jpeg);
 	pixDestroy(&pix);
-	return b64;
+	return bytes;
+}
+
+/* The drawn page as a CSS rule of the head and, when asked, kept. */
+static void
+thumb_keep(Html *h, const char *ref, Thumb *thumb, GBytes *jpeg)
+{
+	char *b64 = g_base64_encode(g_bytes_get_data(jpeg, NULL),
+				    g_bytes_get_size(jpeg));
+
+	thumb->id = (int)g_hash_table_size(h->thumbs) + 1;
+	/* base64 has nothing to escape in a CSS string */
+	g_string_append_printf(h->images,
+			       ".pg%d{background-image:url(\"data:"
+			       "image/jpeg;base64,%s\")}\n",
+			       thumb->id, b64);
+	g_free(b64);
+	if (h->images_kept != NULL) {
+		ReportsPageImage *image = g_new0(ReportsPageImage, 1);
+
+		image->ref = g_strdup(ref);
+		image->jpeg = g_bytes_ref(jpeg);
+		image->width = thumb->width;
+		image->height = thumb->height;
+		g_ptr_array_add(h->images_kept, image);
+	}
 }
 
 /* The thumbnail of REF's page, drawn once per report; NULL when the page
@@ -211,7 +247,7 @@ thumb_get(Html *h, const char *ref, const CorePage *page)
 {
 	const IngestFile *file;
 	Thumb *thumb = g_hash_table_lookup(h->thumbs, ref);
-	char *b64 = NULL;
+	GBytes *jpeg = NULL;
 	GError *error = NULL;
 
 	if (thumb != NULL)
@@ -219,20 +255,15 @@ thumb_get(Html *h, const char *ref, const CorePage *page)
 	thumb = g_new0(Thumb, 1);
 	file = find_file(h->r, page->file);
 	if (file != NULL && file->error == NULL && page->page <= file->n_pages)
-		b64 = thumb_render(h->ctx, file, page->page, page->rotation,
-				   thumb, &error);
+		jpeg = thumb_render(h->ctx, file, page->page, page->rotation,
+				    thumb, &error);
 	if (error != NULL) {
 		g_debug("no thumbnail: %s", error->message);
 		g_clear_error(&error);
 	}
-	if (b64 != NULL) {
-		thumb->id = (int)g_hash_table_size(h->thumbs) + 1;
-		/* base64 has nothing to escape in a CSS string */
-		g_string_append_printf(h->images,
-				       ".pg%d{background-image:url(\"data:"
-				       "image/jpeg;base64,%s\")}\n",
-				       thumb->id, b64);
-		g_free(b64);
+	if (jpeg != NULL) {
+		thumb_keep(h, ref, thumb, jpeg);
+		g_bytes_unref(jpeg);
 	}
 	g_hash_table_insert(h->thumbs, g_strdup(ref), thumb);
 	return thumb->id > 0 ? thumb : NULL;
@@ -1037,7 +1068,8 @@ footer(Html *h)
 }
 
 char *
-reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
+reports_html_images(const ScanResult *result, const ScanContext *ctx,
+		    const char *lang, GPtrArray **images)
 {
 	Html h = {
 	    result,
@@ -1046,7 +1078,10 @@ reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
 	    g_string_new(NULL),
 	    g_string_new(NULL),
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
-	    lang};
+	    lang,
+	    images != NULL
+		? core_ptr_array_new((GDestroyNotify)reports_page_image_free)
+		: NULL};
 	GString *body;
 
 	/* The body first: its thumbnails are CSS rules of the head. */
@@ -1065,5 +1100,13 @@ reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
 	g_string_free(body, TRUE);
 	g_string_free(h.images, TRUE);
 	g_hash_table_unref(h.thumbs);
+	if (images != NULL)
+		*images = h.images_kept;
 	return g_string_free(h.out, FALSE);
+}
+
+char *
+reports_html(const ScanResult *result, const ScanContext *ctx, const char *lang)
+{
+	return reports_html_images(result, ctx, lang, NULL);
 }

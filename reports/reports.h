@@ -31,6 +31,20 @@ char *reports_text(const ScanResult *result, const ScanContext *ctx,
 char *reports_html(const ScanResult *result, const ScanContext *ctx,
 		   const char *lang);
 
+/* A page the HTML report shows beside a finding, as a JPEG. */
+typedef struct {
+	char *ref;    /* the report's "file#page"; owned */
+	GBytes *jpeg; /* owned */
+	int width, height;
+} ReportsPageImage;
+
+void reports_page_image_free(ReportsPageImage *image);
+
+/* As reports_html, and when IMAGES is not NULL it gets a new array of
+ * ReportsPageImage* (the caller owns it; it frees its elements): the
+ * pages the report shows, each once, in the order first shown. */
+char *reports_html_images(const ScanResult *result, const ScanContext *ctx,
+			  const char *lang, GPtrArray **images);
 /* ---- batch index (batch.c): one row per claim of `evidcheck batch` - */
 
 typedef struct {

@@ -216,3 +216,9 @@ scan_context_rules(const ScanContext *ctx)
 {
 	return ctx->rules;
 }
+
+const ChecklistPolicy *
+scan_context_policy(const ScanContext *ctx)
+{
+	return ctx->policy;
+}

@@ -23,6 +23,9 @@ typedef struct {
 	 * documents whose type has "seal_names". */
 	GHashTable *ring_pages;
 	ScanSecond *second; /* the second reading of key fields */
+	const ScanRequest *request;
+	int files_done;
+	int ocr_pending; /* pages waiting for their OCR */
 } Scan;
 
 typedef struct {
@@ -184,6 +187,7 @@ add_scanned_page(Scan *s, IngestFile *file, CorePage *page)
 		return;
 	}
 	task = task_new(s, SCAN_TASK_OCR, file, page);
+	s->ocr_pending++;
 	/* Bytes per page: more ink or more pixels, more time. */
 	task->cost = (double)file->size / MAX(file->n_pages, 1);
 	g_hash_table_add(s->ocr_files, file);
@@ -354,8 +358,24 @@ take_layer_seals(Scan *s, ScanTask *task)
 }
 
 static void
+tell_progress(Scan *s)
+{
+	const ScanRequest *req = s->request;
+	int pages = s->result->stats.pages;
+
+	if (req->progress != NULL)
+		req->progress(s->files_done, (int)s->result->files->len,
+			      pages - s->ocr_pending, pages,
+			      req->progress_data);
+}
+
+static void
 task_done(Scan *s, ScanTask *task)
 {
+	if (task->kind == SCAN_TASK_LOAD)
+		s->files_done++;
+	else if (task->kind == SCAN_TASK_OCR)
+		s->ocr_pending--;
 	if (task->kind == SCAN_TASK_VERIFY) {
 		/* A page whose drawing killed its reader is as unreadable as
 		 * one OCR could not read, though its text came from the
@@ -378,6 +398,7 @@ task_done(Scan *s, ScanTask *task)
 		take_layer_seals(s, task);
 	}
 	scan_second_feed(s->second);
+	tell_progress(s);
 }
 
 static void
@@ -581,7 +602,9 @@ scan_claim(ScanContext *ctx, const char *dir, const ScanRequest *request,
 	s.result->files = ingest_claim_list(dir, &claim_json, error);
 	if (s.result->files == NULL)
 		goto fail;
-	load_claim(&s, claim_json, request ? request : &none);
+	s.request = request ? request : &none;
+	load_claim(&s, claim_json, s.request);
+	tell_progress(&s);
 	s.run = scan_run_new(ctx);
 	s.second = scan_second_new(ctx, s.run, s.store);
 	read_files(&s);

@@ -58,10 +58,19 @@ void scan_context_free(ScanContext *ctx);
 /* The classification rules of the loaded edition. Borrowed. */
 const ClassifyRules *scan_context_rules(const ScanContext *ctx);
 
+/* The evidence lists of the loaded edition. Borrowed. */
+const ChecklistPolicy *scan_context_policy(const ScanContext *ctx);
+
 /* The version of the loaded rules: lowercase hex SHA-256 over the
  * edition's types.ini, evidence.ini and checks.ini as read, so a batch
  * re-checks claims when any rule (even a comment) changed. Borrowed. */
 const char *scan_context_rules_version(const ScanContext *ctx);
+
+/* How far a scan is, told after every task: FILES_DONE of FILES read,
+ * PAGES_DONE of PAGES (the pages of the files read so far; a page is done
+ * when its text is read, from its layer, the cache or OCR). */
+typedef void (*ScanProgressFunc)(int files_done, int files, int pages_done,
+				 int pages, void *data);
 
 /* Values given on the command line; each overrides claim.json. */
 typedef struct {
@@ -70,7 +79,9 @@ typedef struct {
 	const char *delivery;
 	const char *product_name;
 	const char *project_kind;
-	Store *store; /* cache and record; NULL: neither */
+	Store *store;		   /* cache and record; NULL: neither */
+	ScanProgressFunc progress; /* NULL: not told */
+	void *progress_data;
 } ScanRequest;
 
 typedef struct {

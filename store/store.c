@@ -15,6 +15,7 @@
 #include "store_migrations_004.h"
 #include "store_migrations_005.h"
 #include "store_migrations_006.h"
+#include "store_migrations_007.h"
 #include "store_schema.h"
 
 /* SQLite's "database is locked" does not say by whom, nor that it
@@ -155,7 +156,8 @@ user_version(Store *s)
  * first step, so a new file and an old one follow the same path. */
 static const char *const steps[] = {store_schema,	  store_migrations_002,
 				    store_migrations_003, store_migrations_004,
-				    store_migrations_005, store_migrations_006};
+				    store_migrations_005, store_migrations_006,
+				    store_migrations_007};
 
 G_STATIC_ASSERT(G_N_ELEMENTS(steps) == STORE_SCHEMA_VERSION);
 

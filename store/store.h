@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 /* How long a writer waits for another process holding the store's write
  * lock (another evidcheck saving, a reviewer's sqlite3 shell inside a
  * transaction). Past it the write fails with an error saying the store
@@ -347,6 +347,57 @@ void store_finding_row_free(StoreFindingRow *row);
  * match), or NULL with ERROR set. */
 GPtrArray *store_query_findings(Store *store, const StoreFindingFilter *filter,
 				GError **error);
+
+/* ---- jobs of `evidcheck serve` (jobs.c, schema version 7) ----------- */
+
+/* One uploaded claim. Strings owned; times Unix seconds, 0 when unset. */
+typedef struct {
+	char *id;
+	char *scope;  /* of the token that made it ("" without tokens) */
+	char *status; /* "queued", "running", "done" or "failed" */
+	gint64 created_at, started_at, finished_at;
+	int files;
+	gint64 bytes;
+	int files_done, pages_done, pages_total;
+	int attempts;  /* scans started */
+	char *verdict; /* when done */
+	char *reason;  /* when failed */
+} StoreJob;
+
+void store_job_free(StoreJob *job);
+
+/* Record JOB (its id, scope, created_at, files and bytes) as queued.
+ * FALSE with ERROR set. */
+gboolean store_job_add(Store *store, const StoreJob *job, GError **error);
+
+/* The job ID. NULL without ERROR when there is none; NULL with ERROR when
+ * the store fails. Caller owns. */
+StoreJob *store_job_get(Store *store, const char *id, GError **error);
+
+/* The ids of the jobs in STATUS, oldest first: a new array of char* the
+ * caller owns, or NULL with ERROR set. */
+GPtrArray *store_job_ids(Store *store, const char *status, GError **error);
+
+/* Jobs in STATUS; -1 on error. */
+int store_job_count(Store *store, const char *status);
+
+/* Mark job ID running since AT, counting the attempt. */
+gboolean store_job_start(Store *store, const char *id, gint64 at,
+			 GError **error);
+
+/* JOB's end: its status ("done" or "failed"), finished_at, progress,
+ * verdict and reason. */
+gboolean store_job_finish(Store *store, const StoreJob *job, GError **error);
+
+/* Job ID back to queued, its attempt not counted: the server was asked
+ * to stop while it ran. */
+gboolean store_job_release(Store *store, const char *id, GError **error);
+
+/* After a restart: jobs left running go back to queued, or to failed with
+ * REASON when they have been started MAX_ATTEMPTS times already. Returns
+ * how many were put back, or -1 with ERROR set. */
+int store_job_requeue(Store *store, int max_attempts, const char *reason,
+		      GError **error);
 
 G_END_DECLS
 

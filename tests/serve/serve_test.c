@@ -1,0 +1,1138 @@
+/* serve_test.c - `evidcheck serve` end to end on loopback (docs/api.md),
+ * in four parts that ctest runs side by side, each with its own server:
+ *   api      a generated claim uploaded as a browser uploads a folder,
+ *            polled to done and its report compared with the recipe's
+ *            expected.json; page images, the HTML report, directions,
+ *            health; a claim with a damaged and a noise file; hostile
+ *            uploads (unsafe names, broken multipart, bad claim.json,
+ *            unknown ids) and half-sent requests that must not block
+ *            anyone else;
+ *   limits   --max-upload-mb, --max-files and --queue (413, 429);
+ *   tokens   --token-file: 401 without a token, scopes kept apart;
+ *   restart  kill -9 with jobs queued and running, then a restart: they
+ *            end done; an unfinished upload folder is swept; a job
+ *            interrupted three times fails.
+ * usage: serve_test MODE EVIDCHECK WORK CLAIM EXPECTED_JSON SLOW1 SLOW2
+ * WORK is made afresh; CLAIM is the recipe's generated claim folder,
+ * EXPECTED_JSON its expected.json; SLOW1 and SLOW2 are claims of
+ * scanned pages (seconds of OCR each, none shared). */
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "tests/check.h"
+#include "tests/serve/serve_client.h"
+
+/* Seconds: a server to say it listens, a job to end, a SIGTERM to be
+ * obeyed (generous: the ASan build is several times slower). */
+#define START_TIMEOUT 60
+#define JOB_TIMEOUT   300
+#define STOP_TIMEOUT  60
+
+/* A name the server gives an upload folder before it becomes a job's
+ * (serve/: written, then renamed into DATA/claims/ID). */
+#define UNFINISHED_UPLOAD "claims/.upload-0123456789abcdef"
+
+typedef struct {
+	const char *evidcheck;
+	const char *work;
+	const char *claim;
+	JsonObject *expected;
+	const char *slow1;
+	const char *slow2;
+	char *data; /* WORK/data */
+	char *db;   /* WORK/data/store.db */
+	char *logs; /* WORK/logs */
+	int starts; /* servers started, for the logs' names */
+} Env;
+
+/* ---- small helpers ------------------------------------------------------
+ */
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void
+rm_rf(const char *path)
+{
+	if (g_file_test(path, G_FILE_TEST_EXISTS))
+		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static gint64
+int_member(JsonObject *o, const char *key, gint64 fallback)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
+
+	return n != NULL && JSON_NODE_HOLDS_VALUE(n) &&
+		       json_node_get_value_type(n) == G_TYPE_INT64
+		   ? json_node_get_int(n)
+		   : fallback;
+}
+
+static JsonObject *
+obj_member(JsonObject *o, const char *key)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
+
+	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
+						      : NULL;
+}
+
+static JsonArray *
+arr_member(JsonObject *o, const char *key)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
+
+	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n)
+						     : NULL;
+}
+
+/* Check R's status (and error code when CODE is set). */
+static gboolean
+expect_reply(const Reply *r, guint status, const char *code, const char *what)
+{
+	char *body;
+
+	if (r->status == status &&
+	    (code == NULL || strcmp(reply_error_code(r), code) == 0))
+		return TRUE;
+	body = reply_text(r);
+	check_fail("%s: expected %u %s, got %u %s (%s)", what, status,
+		   code != NULL ? code : "", r->status,
+		   r->error != NULL ? r->error : "", body);
+	g_free(body);
+	return FALSE;
+}
+
+/* GET /v1/health answers 200 {"status": "ok"}: the server still serves. */
+static void
+expect_health(Client *c, const char *after)
+{
+	Reply *r = http_get(c, "/v1/health");
+	char *what = g_strdup_printf("GET /v1/health after %s", after);
+
+	if (expect_reply(r, 200, NULL, what) &&
+	    g_strcmp0(check_str_member(reply_object(r), "status"), "ok") != 0)
+		check_fail("%s: status is not \"ok\"", what);
+	g_free(what);
+	reply_free(r);
+}
+
+static Reply *
+post_form(Client *c, Form *f, gboolean close)
+{
+	char *type = NULL;
+	GBytes *body = form_finish(f, close, &type);
+	Reply *r = http_post(c, "/v1/claims", type, body, FALSE);
+
+	g_bytes_unref(body);
+	g_free(type);
+	return r;
+}
+
+/* Upload the claim folder DIR; *N_FILES: its files (claim.json aside). */
+static Reply *
+post_dir(Client *c, const char *dir, int *n_files)
+{
+	Form *f = form_new();
+	GError *error = NULL;
+	int n = form_add_claim_dir(f, dir, &error);
+
+	if (n_files != NULL)
+		*n_files = n;
+	if (n < 0) {
+		check_fail("cannot read %s: %s", dir, error->message);
+		g_clear_error(&error);
+	}
+	return post_form(c, f, TRUE);
+}
+
+/* The path of URL (absolute or not) under the server's base. */
+static const char *
+url_path(const Client *c, const char *url)
+{
+	if (url != NULL && g_str_has_prefix(url, c->base))
+		return url + strlen(c->base);
+	return url;
+}
+
+/* R is a 202 with an id, a status_url, a report_html_url and a Location
+ * naming the job: its id (caller owns), else NULL. */
+static char *
+accepted_id(const Client *c, const Reply *r, const char *what)
+{
+	JsonObject *o = reply_object(r);
+	const char *id = check_str_member(o, "id");
+	char *want;
+	char *html;
+
+	if (!expect_reply(r, 202, NULL, what))
+		return NULL;
+	if (id == NULL || *id == '\0') {
+		check_fail("%s: the 202 has no id", what);
+		return NULL;
+	}
+	want = g_strdup_printf("/v1/claims/%s", id);
+	html = g_strdup_printf("/v1/claims/%s/report.html", id);
+	if (g_strcmp0(url_path(c, check_str_member(o, "status_url")), want))
+		check_fail("%s: status_url is %s, not %s", what,
+			   check_str_member(o, "status_url"), want);
+	if (g_strcmp0(url_path(c, check_str_member(o, "report_html_url")),
+		      html))
+		check_fail("%s: report_html_url is %s, not %s", what,
+			   check_str_member(o, "report_html_url"), html);
+	if (g_strcmp0(url_path(c, r->location), want) != 0)
+		check_fail("%s: Location is %s, not %s", what, r->location,
+			   want);
+	g_free(want);
+	g_free(html);
+	return g_strdup(id);
+}
+
+static Reply *
+get_job(Client *c, const char *id)
+{
+	char *path = g_strdup_printf("/v1/claims/%s", id);
+	Reply *r = http_get(c, path);
+
+	g_free(path);
+	return r;
+}
+
+/* The status of job ID now ("" when it cannot be read). Caller owns. */
+static char *
+job_status(Client *c, const char *id)
+{
+	Reply *r = get_job(c, id);
+	char *s = g_strdup(r->status == 200 ? check_str_member(
+						  reply_object(r), "status")
+					    : NULL);
+
+	reply_free(r);
+	return s != NULL ? s : g_strdup("");
+}
+
+/* Progress as the job says it, checked as it goes. */
+typedef struct {
+	gint64 pages_done;
+	gint64 files_done;
+} Seen;
+
+static void
+check_progress(JsonObject *job, Seen *seen, const char *id)
+{
+	gint64 pd = int_member(job, "pages_done", -1);
+	gint64 pt = int_member(job, "pages_total", -1);
+	gint64 fd = int_member(job, "files_done", -1);
+	gint64 ft = int_member(job, "files", -1);
+	const char *status = check_str_member(job, "status");
+
+	if (status == NULL ||
+	    !g_strv_contains((const char *const[]){"queued", "running", "done",
+						   "failed", NULL},
+			     status))
+		check_fail("job %s: status %s", id, status);
+	if (pd > pt || fd > ft)
+		check_fail("job %s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+			   " pages, %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+			   " files done",
+			   id, pd, pt, fd, ft);
+	if (pd < seen->pages_done || fd < seen->files_done)
+		check_fail("job %s: progress went back (%" G_GINT64_FORMAT
+			   " pages done after %" G_GINT64_FORMAT ")",
+			   id, pd, seen->pages_done);
+	seen->pages_done = MAX(seen->pages_done, pd);
+	seen->files_done = MAX(seen->files_done, fd);
+}
+
+/* Poll job ID until it is done or failed: the last job (caller unrefs),
+ * or NULL when it never ended. */
+static JsonNode *
+wait_job(Client *c, const char *id, double timeout_s)
+{
+	double until = now_s() + timeout_s;
+	Seen seen = {0, 0};
+	JsonNode *job = NULL;
+
+	while (job == NULL && now_s() < until) {
+		Reply *r = get_job(c, id);
+		JsonObject *o = reply_object(r);
+		const char *status = check_str_member(o, "status");
+
+		if (r->status != 200 || o == NULL) {
+			expect_reply(r, 200, NULL, "GET /v1/claims/ID");
+			reply_free(r);
+			return NULL;
+		}
+		check_progress(o, &seen, id);
+		if (g_strcmp0(status, "done") == 0 ||
+		    g_strcmp0(status, "failed") == 0)
+			job = json_node_ref(r->json);
+		reply_free(r);
+		if (job == NULL)
+			sleep_ms(100);
+	}
+	if (job == NULL)
+		check_fail("job %s did not end within %.0f s", id, timeout_s);
+	return job;
+}
+
+/* Wait for job ID and check it ended done; its object (caller unrefs
+ * the node) or NULL. */
+static JsonNode *
+wait_done(Client *c, const char *id, const char *what)
+{
+	JsonNode *job = wait_job(c, id, JOB_TIMEOUT);
+	JsonObject *o = job != NULL ? json_node_get_object(job) : NULL;
+
+	if (o != NULL &&
+	    g_strcmp0(check_str_member(o, "status"), "done") != 0) {
+		check_fail("%s: job %s ended %s (%s)", what, id,
+			   check_str_member(o, "status"),
+			   check_str_member(o, "reason"));
+		json_node_unref(job);
+		job = NULL;
+	}
+	return job;
+}
+
+/* One of finding F's documents starts with PREFIX. */
+static gboolean
+refs_have(JsonObject *f, const char *prefix)
+{
+	JsonArray *docs = arr_member(f, "documents");
+
+	for (guint j = 0; docs != NULL && j < json_array_get_length(docs); j++)
+		if (g_str_has_prefix(json_array_get_string_element(docs, j),
+				     prefix))
+			return TRUE;
+	return FALSE;
+}
+
+/* The finding of REPORT whose code is CODE and one of whose documents
+ * starts with PREFIX, or NULL. */
+static JsonObject *
+find_finding(JsonObject *report, const char *code, const char *prefix)
+{
+	JsonArray *fs = arr_member(report, "findings");
+
+	for (guint i = 0; fs != NULL && i < json_array_get_length(fs); i++) {
+		JsonObject *f = json_array_get_object_element(fs, i);
+
+		if (g_strcmp0(check_str_member(f, "code"), code) == 0 &&
+		    refs_have(f, prefix))
+			return f;
+	}
+	return NULL;
+}
+
+/* The type REPORT gives the document FILE, or NULL. */
+static const char *
+document_type(JsonObject *report, const char *file)
+{
+	JsonArray *docs = arr_member(report, "documents");
+
+	for (guint i = 0; docs != NULL && i < json_array_get_length(docs); i++) {
+		JsonObject *d = json_array_get_object_element(docs, i);
+
+		if (g_strcmp0(check_str_member(d, "file"), file) == 0)
+			return check_str_member(d, "type");
+	}
+	return NULL;
+}
+
+/* ---- the report against expected.json ----------------------------------
+ */
+
+static gboolean
+finding_matches(JsonObject *a, JsonObject *e)
+{
+	const char *item = check_str_member(e, "item");
+	const char *sev = check_str_member(e, "severity");
+	const char *doc = check_str_member(e, "document");
+
+	return g_strcmp0(check_str_member(a, "code"),
+			 check_str_member(e, "code")) == 0 &&
+	       (item == NULL ||
+		g_strcmp0(check_str_member(a, "item"), item) == 0) &&
+	       (sev == NULL ||
+		g_strcmp0(check_str_member(a, "severity"), sev) == 0) &&
+	       (doc == NULL || refs_have(a, doc));
+}
+
+/* Every finding expected.json lists matches a distinct one of the
+ * report's; with "only_these_findings", there is no other. */
+static void
+check_findings(JsonObject *report, JsonObject *exp, const char *what)
+{
+	JsonArray *actual = arr_member(report, "findings");
+	JsonArray *want = arr_member(exp, "findings");
+	guint n = actual != NULL ? json_array_get_length(actual) : 0;
+	gboolean *used = g_new0(gboolean, n + 1);
+	gboolean only = json_object_has_member(exp, "only_these_findings") &&
+			json_object_get_boolean_member(exp, "only_these_findings");
+
+	for (guint i = 0; want != NULL && i < json_array_get_length(want);
+	     i++) {
+		JsonObject *e = json_array_get_object_element(want, i);
+		gboolean found = FALSE;
+
+		for (guint j = 0; j < n && !found; j++)
+			if (!used[j] &&
+			    finding_matches(
+				json_array_get_object_element(actual, j), e))
+				used[j] = found = TRUE;
+		if (!found)
+			check_fail("%s: expected finding %s (item %s, document "
+				   "%s) not in the report",
+				   what, check_str_member(e, "code"),
+				   check_str_member(e, "item"),
+				   check_str_member(e, "document"));
+	}
+	for (guint j = 0; only && j < n; j++)
+		if (!used[j])
+			check_fail("%s: unexpected finding %s", what,
+				   check_str_member(
+				       json_array_get_object_element(actual, j),
+				       "code"));
+	g_free(used);
+}
+
+/* expected.json's "documents" (file -> type): the files arrived under
+ * their sub-folders and were read as the recipe drew them. */
+static void
+check_documents(JsonObject *report, JsonObject *exp, const char *what)
+{
+	JsonObject *want = obj_member(exp, "documents");
+	GList *files = want != NULL ? json_object_get_members(want) : NULL;
+
+	for (GList *f = files; f != NULL; f = f->next) {
+		const char *type = json_object_get_string_member(want, f->data);
+		const char *got = document_type(report, f->data);
+
+		if (g_strcmp0(type, got) != 0)
+			check_fail("%s: document %s: expected %s, got %s", what,
+				   (char *)f->data, type,
+				   got != NULL ? got : "(not in the report)");
+	}
+	g_list_free(files);
+}
+
+static void
+check_report(JsonObject *report, JsonObject *exp, const char *what)
+{
+	const char *verdict = check_str_member(exp, "verdict");
+
+	if (g_strcmp0(check_str_member(report, "verdict"), verdict) != 0)
+		check_fail("%s: verdict %s, expected %s", what,
+			   check_str_member(report, "verdict"), verdict);
+	check_findings(report, exp, what);
+	check_documents(report, exp, what);
+}
+
+/* ---- a done job ---------------------------------------------------------
+ */
+
+/* REPORT has a document FILE with page PAGE. */
+static gboolean
+has_page(JsonObject *report, const char *file, gint64 page)
+{
+	JsonArray *docs = arr_member(report, "documents");
+
+	for (guint i = 0; docs != NULL && i < json_array_get_length(docs); i++) {
+		JsonObject *d = json_array_get_object_element(docs, i);
+		JsonArray *pages = arr_member(d, "pages");
+
+		if (g_strcmp0(check_str_member(d, "file"), file) != 0)
+			continue;
+		for (guint j = 0; pages != NULL && j < json_array_get_length(pages);
+		     j++)
+			if (json_array_get_int_element(pages, j) == page)
+				return TRUE;
+	}
+	return FALSE;
+}
+
+/* The pages the report's findings point at first ("file#page" of a page
+ * the report read), as a set. */
+static GHashTable *
+first_refs(JsonObject *report)
+{
+	GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal,
+						g_free, NULL);
+	JsonArray *fs = arr_member(report, "findings");
+
+	for (guint i = 0; fs != NULL && i < json_array_get_length(fs); i++) {
+		JsonArray *docs = arr_member(
+		    json_array_get_object_element(fs, i), "documents");
+		const char *ref = docs != NULL && json_array_get_length(docs) > 0
+				      ? json_array_get_string_element(docs, 0)
+				      : NULL;
+		const char *hash = ref != NULL ? strrchr(ref, '#') : NULL;
+		char *file;
+
+		if (hash == NULL)
+			continue;
+		file = g_strndup(ref, (gsize)(hash - ref));
+		if (has_page(report, file, g_ascii_strtoll(hash + 1, NULL, 10)))
+			g_hash_table_add(set, g_strdup(ref));
+		g_free(file);
+	}
+	return set;
+}
+
+static void
+check_jpeg(Client *c, JsonObject *img)
+{
+	const char *ref = check_str_member(img, "ref");
+	const char *url = check_str_member(img, "url");
+	Reply *r = http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
+	gsize n;
+	const guint8 *b = g_bytes_get_data(r->body, &n);
+	char *what = g_strdup_printf("page image of %s (%s)", ref, url);
+
+	if (expect_reply(r, 200, NULL, what) &&
+	    (g_strcmp0(r->content_type, "image/jpeg") != 0 || n < 3 ||
+	     b[0] != 0xFF || b[1] != 0xD8 || b[2] != 0xFF))
+		check_fail("%s: %s, not a JPEG", what, r->content_type);
+	if (int_member(img, "width", 0) <= 0 || int_member(img, "height", 0) <= 0)
+		check_fail("%s: no width and height", what);
+	g_free(what);
+	reply_free(r);
+}
+
+/* page_images: one per page a finding points at first, each a JPEG. */
+static void
+check_page_images(Client *c, JsonObject *job)
+{
+	GHashTable *want = first_refs(obj_member(job, "report"));
+	JsonArray *imgs = arr_member(job, "page_images");
+
+	if (g_hash_table_size(want) == 0)
+		check_fail("the claim's findings point at no page: the page "
+			   "images are not tested (choose another recipe)");
+	for (guint i = 0; imgs != NULL && i < json_array_get_length(imgs); i++) {
+		JsonObject *img = json_array_get_object_element(imgs, i);
+		const char *ref = check_str_member(img, "ref");
+
+		if (ref == NULL || !g_hash_table_remove(want, ref))
+			check_fail("page image %s: no finding points at it "
+				   "first, or it came twice",
+				   ref);
+		check_jpeg(c, img);
+	}
+	if (g_hash_table_size(want) > 0) {
+		GList *left = g_hash_table_get_keys(want);
+
+		check_fail("no page image for %s (and %u more)",
+			   (char *)left->data, g_list_length(left) - 1);
+		g_list_free(left);
+	}
+	g_hash_table_unref(want);
+}
+
+/* report.html: the page of `scan --html`, showing the verdict. */
+static void
+check_report_html(Client *c, JsonObject *job)
+{
+	const char *url = check_str_member(job, "report_html_url");
+	JsonObject *report = obj_member(job, "report");
+	char *verdict = g_strdup_printf("class=\"verdict %s\"",
+					check_str_member(report, "verdict"));
+	Reply *r = http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
+	char *text = reply_text(r);
+
+	if (expect_reply(r, 200, NULL, "GET report.html") &&
+	    (g_strcmp0(r->content_type, "text/html") != 0 ||
+	     strstr(text, verdict) == NULL ||
+	     strstr(text, check_str_member(report, "claim_id")) == NULL))
+		check_fail("report.html (%s, %zu bytes) does not show %s of "
+			   "claim %s",
+			   r->content_type, strlen(text), verdict,
+			   check_str_member(report, "claim_id"));
+	g_free(text);
+	g_free(verdict);
+	reply_free(r);
+}
+
+/* The claim_id the report must carry: claim.json's in DIR, else ID. */
+static char *
+claim_id_of(const char *dir, const char *id)
+{
+	char *file = g_build_filename(dir, "claim.json", NULL);
+	JsonNode *claim = g_file_test(file, G_FILE_TEST_EXISTS)
+			      ? json_load_file(file, NULL)
+			      : NULL;
+	const char *cid = claim != NULL && JSON_NODE_HOLDS_OBJECT(claim)
+			      ? check_str_member(json_node_get_object(claim),
+						 "claim_id")
+			      : NULL;
+	char *out = g_strdup(cid != NULL ? cid : id);
+
+	if (claim != NULL)
+		json_node_unref(claim);
+	g_free(file);
+	return out;
+}
+
+/* JOB, uploaded from DIR with N_FILES files, is done and whole: its
+ * counts, times, verdict and claim id. */
+static void
+check_done(JsonObject *job, const char *dir, int n_files, const char *what)
+{
+	JsonObject *report = obj_member(job, "report");
+	JsonObject *summary = obj_member(report, "summary");
+	gint64 pages = int_member(job, "pages_total", -1);
+	const char *id = check_str_member(job, "id");
+	char *cid = claim_id_of(dir, id);
+
+	if (report == NULL) {
+		check_fail("%s: a done job without a report", what);
+		goto out;
+	}
+	if (g_strcmp0(check_str_member(job, "verdict"),
+		      check_str_member(report, "verdict")) != 0)
+		check_fail("%s: the job's verdict %s is not its report's %s",
+			   what, check_str_member(job, "verdict"),
+			   check_str_member(report, "verdict"));
+	if (int_member(job, "files", -1) != n_files ||
+	    int_member(job, "files_done", -1) != n_files)
+		check_fail("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+			   " files done, %d uploaded",
+			   what, int_member(job, "files_done", -1),
+			   int_member(job, "files", -1), n_files);
+	if (pages <= 0 || int_member(job, "pages_done", -1) != pages ||
+	    (summary != NULL && int_member(summary, "pages", -1) != pages))
+		check_fail("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+			   " pages done at the end (the report read %" G_GINT64_FORMAT
+			   ")",
+			   what, int_member(job, "pages_done", -1), pages,
+			   int_member(summary, "pages", -1));
+	for (const char *const *k = (const char *const[]){
+		 "created_at", "started_at", "finished_at", NULL};
+	     *k != NULL; k++)
+		if (check_str_member(job, *k) == NULL)
+			check_fail("%s: no %s", what, *k);
+	if (g_strcmp0(check_str_member(report, "claim_id"), cid) != 0)
+		check_fail("%s: claim_id %s, expected %s", what,
+			   check_str_member(report, "claim_id"), cid);
+out:
+	g_free(cid);
+}
+
+/* ---- servers ------------------------------------------------------------
+ */
+
+/* Start a server on E's data and store, with EXTRA arguments (NULL
+ * ended, may be NULL). FALSE (said) when it does not start. */
+static gboolean
+start(Env *e, Server *s, const char *const *extra)
+{
+	GPtrArray *args = g_ptr_array_new();
+	char *log = g_strdup_printf("%s/serve-%d.log", e->logs, ++e->starts);
+	GError *error = NULL;
+	gboolean ok;
+
+	g_ptr_array_add(args, (char *)"--data");
+	g_ptr_array_add(args, e->data);
+	g_ptr_array_add(args, (char *)"--db");
+	g_ptr_array_add(args, e->db);
+	for (const char *const *a = extra; a != NULL && *a != NULL; a++)
+		g_ptr_array_add(args, (char *)*a);
+	g_ptr_array_add(args, NULL);
+	ok = server_start(s, e->evidcheck, (const char *const *)args->pdata,
+			  log, START_TIMEOUT, &error);
+	if (!ok) {
+		check_fail("evidcheck serve did not start: %s", error->message);
+		s->log = g_strdup(log);
+		server_dump_log(s);
+		g_clear_error(&error);
+	}
+	g_ptr_array_unref(args);
+	g_free(log);
+	return ok;
+}
+
+/* SIGTERM: the server exits, status 0 (under ASan: no leak either). */
+static void
+stop(Server *s)
+{
+	GError *error = NULL;
+
+	if (!server_stop(s, STOP_TIMEOUT, &error)) {
+		check_fail("%s", error->message);
+		g_clear_error(&error);
+	}
+	if (check_failures() > 0)
+		server_dump_log(s);
+	server_clear(s);
+}
+
+/* A connection that sent HALF of a request and waits. */
+static GIOStream *
+hang(guint16 port, const char *half)
+{
+	GSocketClient *sc = g_socket_client_new();
+	GError *error = NULL;
+	GSocketConnection *conn =
+	    g_socket_client_connect_to_host(sc, "127.0.0.1", port, NULL, &error);
+
+	if (conn == NULL ||
+	    !g_output_stream_write_all(
+		g_io_stream_get_output_stream(G_IO_STREAM(conn)), half,
+		strlen(half), NULL, NULL, &error)) {
+		check_fail("a half-sent request: %s", error->message);
+		g_clear_error(&error);
+	}
+	g_object_unref(sc);
+	return conn != NULL ? G_IO_STREAM(conn) : NULL;
+}
+
+static void
+unhang(GIOStream *conn)
+{
+	if (conn == NULL)
+		return;
+	g_io_stream_close(conn, NULL, NULL);
+	g_object_unref(conn);
+}
+
+/* ---- api: the claim and what the server says of it --------------------
+ */
+
+static void
+check_root_and_health(Client *c, const char **policy)
+{
+	Reply *root = http_get(c, "/");
+	Reply *h = http_get(c, "/v1/health");
+	JsonObject *o = reply_object(h);
+
+	if (expect_reply(root, 200, NULL, "GET /") &&
+	    g_strcmp0(root->content_type, "text/html") != 0)
+		check_fail("GET /: %s, not text/html", root->content_type);
+	if (expect_reply(h, 200, NULL, "GET /v1/health") &&
+	    (g_strcmp0(check_str_member(o, "status"), "ok") != 0 ||
+	     int_member(o, "queued", -1) != 0 ||
+	     int_member(o, "running", -1) != 0 ||
+	     check_str_member(o, "policy") == NULL))
+		check_fail("GET /v1/health of an idle server: %s",
+			   reply_text(h));
+	*policy = g_intern_string(check_str_member(o, "policy"));
+	reply_free(root);
+	reply_free(h);
+}
+
+/* GET /v1/directions: the guide's 20 directions and more (14.x, 15.x),
+ * each named, the claim's among them, of the policy health names. */
+static void
+check_directions(Client *c, const char *policy, const char *claim_dir)
+{
+	Reply *r = http_get(c, "/v1/directions");
+	JsonObject *o = reply_object(r);
+	JsonArray *dirs = arr_member(o, "directions");
+	char *file = g_build_filename(claim_dir, "claim.json", NULL);
+	JsonNode *claim = json_load_file(file, NULL);
+	const char *want = claim != NULL ? check_str_member(
+					       json_node_get_object(claim),
+					       "direction")
+					 : NULL;
+	gboolean seen = FALSE;
+
+	if (!expect_reply(r, 200, NULL, "GET /v1/directions"))
+		goto out;
+	if (g_strcmp0(check_str_member(o, "policy"), policy) != 0)
+		check_fail("directions of policy %s, health says %s",
+			   check_str_member(o, "policy"), policy);
+	if (dirs == NULL || json_array_get_length(dirs) < 20)
+		check_fail("%u directions listed, the guide has 20 and more",
+			   dirs != NULL ? json_array_get_length(dirs) : 0);
+	for (guint i = 0; dirs != NULL && i < json_array_get_length(dirs); i++) {
+		JsonObject *d = json_array_get_object_element(dirs, i);
+		const char *id = check_str_member(d, "id");
+		const char *name = check_str_member(d, "name");
+
+		if (id == NULL || name == NULL || *name == '\0')
+			check_fail("direction %u has no id or no name", i);
+		seen = seen || g_strcmp0(id, want) == 0;
+	}
+	if (!seen)
+		check_fail("the claim's direction %s is not listed", want);
+out:
+	if (claim != NULL)
+		json_node_unref(claim);
+	g_free(file);
+	reply_free(r);
+}
+
+/* The recipe's claim, uploaded as a browser uploads a folder: done, as
+ * expected.json says, with its page images and HTML report. Returns the
+ * job id (caller owns) or NULL. */
+static char *
+upload_claim(Client *c, Env *e)
+{
+	int n_files = 0;
+	Reply *r = post_dir(c, e->claim, &n_files);
+	char *id = accepted_id(c, r, "POST the claim");
+	JsonNode *job = id != NULL ? wait_done(c, id, "the claim") : NULL;
+	JsonObject *o = job != NULL ? json_node_get_object(job) : NULL;
+
+	if (o != NULL) {
+		check_done(o, e->claim, n_files, "the claim");
+		check_report(obj_member(o, "report"), e->expected,
+			     "the claim's report");
+		check_page_images(c, o);
+		check_report_html(c, o);
+	}
+	if (job != NULL)
+		json_node_unref(job);
+	reply_free(r);
+	return id;
+}
+
+/* The first document of expected.json that the claim folder holds. */
+static const char *
+a_good_document(Env *e)
+{
+	JsonObject *docs = obj_member(e->expected, "documents");
+	GList *files = docs != NULL ? json_object_get_members(docs) : NULL;
+	const char *out = NULL;
+
+	for (GList *f = files; f != NULL && out == NULL; f = f->next) {
+		char *path = g_build_filename(e->claim, f->data, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
+			out = g_intern_string(f->data);
+		g_free(path);
+	}
+	g_list_free(files);
+	return out;
+}
+
+static gboolean
+copy_part(const char *from, const char *to, double share, GError **error)
+{
+	char *data = NULL;
+	gsize n = 0;
+	char *dir = g_path_get_dirname(to);
+	gboolean ok = g_mkdir_with_parents(dir, 0755) == 0 &&
+		      g_file_get_contents(from, &data, &n, error) &&
+		      g_file_set_contents(to, data, (gssize)(n * share), error);
+
+	g_free(data);
+	g_free(dir);
+	return ok;
+}
+
+/* A claim of one good document, the first 40 % of another and 4 KiB of
+ * noise named .pdf (WORK/input/damaged): done, one UNREADABLE_FILE for
+ * each broken file, the good one read as the recipe drew it. */
+static void
+upload_damaged(Client *c, Env *e)
+{
+	const char *good = a_good_document(e);
+	char *dir = g_build_filename(e->work, "input", "damaged", NULL);
+	char *from = good != NULL ? g_build_filename(e->claim, good, NULL) : NULL;
+	char *to = good != NULL ? g_build_filename(dir, good, NULL) : NULL;
+	char *cut = g_build_filename(dir, "坏", "truncated.pdf", NULL);
+	char *noise = g_build_filename(dir, "坏", "noise.pdf", NULL);
+	guint8 bytes[4096];
+	GError *error = NULL;
+	int n_files = 0;
+	Reply *r = NULL;
+	char *id = NULL;
+	JsonNode *job = NULL;
+	JsonObject *report;
+
+	for (guint i = 0; i < sizeof bytes; i++)
+		bytes[i] = (guint8)((i * 2654435761u) >> 13);
+	if (good == NULL || !copy_part(from, to, 1, &error) ||
+	    !copy_part(from, cut, 0.4, &error) ||
+	    !g_file_set_contents(noise, (char *)bytes, sizeof bytes, &error)) {
+		check_fail("cannot make the damaged claim: %s",
+			   error != NULL ? error->message : "no document");
+		goto out;
+	}
+	r = post_dir(c, dir, &n_files);
+	id = accepted_id(c, r, "POST the damaged claim");
+	job = id != NULL ? wait_done(c, id, "the damaged claim") : NULL;
+	if (job == NULL)
+		goto out;
+	check_done(json_node_get_object(job), dir, n_files, "the damaged claim");
+	report = obj_member(json_node_get_object(job), "report");
+	for (const char *const *f = (const char *const[]){"坏/truncated.pdf",
+							   "坏/noise.pdf", NULL};
+	     *f != NULL; f++)
+		if (find_finding(report, "UNREADABLE_FILE", *f) == NULL)
+			check_fail("the damaged claim: no UNREADABLE_FILE for %s",
+				   *f);
+	if (g_strcmp0(document_type(report, good),
+		      json_object_get_string_member(
+			  obj_member(e->expected, "documents"), good)) != 0)
+		check_fail("the damaged claim: %s read as %s", good,
+			   document_type(report, good));
+out:
+	g_clear_error(&error);
+	if (job != NULL)
+		json_node_unref(job);
+	reply_free(r);
+	g_free(id);
+	g_free(noise);
+	g_free(cut);
+	g_free(to);
+	g_free(from);
+	g_free(dir);
+}
+
+/* ---- api: hostile uploads ----------------------------------------------
+ */
+
+static const char PDF_BYTES[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+
+/* Every name that leads out of the job's folder (or would be misread
+ * there) refuses the whole upload, the good file beside it included.
+ * The absolute one names a file in WORK, where the test looks for it
+ * (not /etc/passwd: tests run as root in CI). */
+static void
+unsafe_names(Client *c, Env *e)
+{
+	char *abs = g_build_filename(e->work, "evil-2", NULL);
+	const char *names[] = {"../evil-1",	  abs,	      "a/../../evil-3",
+			       "a\\evil-4",	  "./evil-5", "../../../evil-6",
+			       "evil-\x01-7.pdf", NULL};
+
+	for (const char *const *n = names; *n != NULL; n++) {
+		Form *f = form_new();
+		Reply *r;
+		char *what = g_strescape(*n, NULL);
+
+		form_add(f, "files", "发票/good.pdf", PDF_BYTES,
+			 sizeof PDF_BYTES - 1);
+		form_add(f, "files", *n, "evil", 4);
+		r = post_form(c, f, TRUE);
+		expect_reply(r, 400, "unsafe_path", what);
+		expect_health(c, what);
+		reply_free(r);
+		g_free(what);
+	}
+	g_free(abs);
+}
+
+/* Raw BODY as CONTENT_TYPE: 400 CODE, and the server goes on. */
+static void
+expect_refused(Client *c, const char *content_type, const void *body,
+	       gsize len, guint status, const char *code, const char *what)
+{
+	GBytes *b = g_bytes_new(body, len);
+	Reply *r = http_post(c, "/v1/claims", content_type, b, FALSE);
+
+	expect_reply(r, status, code, what);
+	expect_health(c, what);
+	reply_free(r);
+	g_bytes_unref(b);
+}
+
+/* A form of one good file plus what ADD puts in, posted: STATUS CODE. */
+static void
+expect_form_refused(Client *c, Form *f, guint status, const char *code,
+		    const char *what)
+{
+	Reply *r = post_form(c, f, TRUE);
+
+	expect_reply(r, status, code, what);
+	expect_health(c, what);
+	reply_free(r);
+}
+
+static void
+bad_multipart(Client *c)
+{
+	Form *f = form_new();
+	char *type = NULL;
+	GBytes *whole;
+	gsize n;
+	const char *data;
+
+	/* Parts complete, the closing boundary never sent; and cut midway. */
+	form_add(f, "files", "发票/good.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	form_add(f, "files", "发票/more.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	whole = form_finish(f, FALSE, &type);
+	data = g_bytes_get_data(whole, &n);
+	expect_refused(c, type, data, n, 400, "bad_multipart",
+		       "no closing boundary");
+	expect_refused(c, type, data, n - 40, 400, "bad_multipart",
+		       "a body cut in a part");
+	expect_refused(c, "multipart/form-data", data, n, 400, "bad_multipart",
+		       "multipart without a boundary");
+	expect_refused(c, "text/plain", "hello", 5, 400, "bad_multipart",
+		       "a text/plain body");
+	expect_refused(c, "application/json", "{\"files\": []}", 13, 400,
+		       "bad_multipart", "a JSON body");
+	expect_refused(c, type, "", 0, 400, "bad_multipart", "an empty body");
+	g_bytes_unref(whole);
+	g_free(type);
+
+	f = form_new();
+	form_add(f, "claim", NULL, "{}", 2);
+	expect_form_refused(c, f, 400, "bad_multipart", "no file at all");
+	f = form_new();
+	form_add(f, "files", NULL, PDF_BYTES, sizeof PDF_BYTES - 1);
+	expect_form_refused(c, f, 400, "bad_multipart", "a part without a "
+							"filename");
+	f = form_new();
+	form_add(f, "files", "发票/good.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	form_add(f, "file", "发票/other.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	expect_form_refused(c, f, 400, "bad_multipart", "a part named file");
+	f = form_new();
+	form_add(f, "files", "发票/good.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	form_add(f, "files", "发票//good.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
+	expect_form_refused(c, f, 400, NULL, "one file twice");
+}
+
+/* A `claim` part that is no JSON object: 400 bad_claim. */
+static void
+bad_claims(Client *c)
+{
+	GString *big = g_string_new("{\"claim_id\": \"GXFWQ-2026-BIG\", \"x\": \"");
+	const char *claims[] = {"[1, 2]", "{\"claim_id\": ", "\"a string\"",
+				"null", NULL};
+
+	for (const char *const *k = claims; *k != NULL; k++) {
+		Form *f = form_new();
+		char *what = g_strdup_printf("claim part %s", *k);
+
+		form_add(f, "files", "发票/good.pdf", PDF_BYTES,
+			 sizeof PDF_BYTES - 1);
+		form_add(f, "claim", NULL, *k, strlen(*k));
+		expect_form_refused(c, f, 400, "bad_claim", what);
+		g_free(what);
+	}
+	while (big->len <= 64 * 1024)
+		g_string_append(big, "0123456789abcdef");
+	g_string_append(big, "\"}");
+	{
+		Form *f = form_new();
+
+		form_add(f, "files", "发票/good.pdf", PDF_BYTES,
+			 sizeof PDF_BYTES - 1);
+		form_add(f, "claim", NULL, big->str, big->len);
+		expect_form_refused(c, f, 400, "bad_claim",
+				    "a claim part over 64 KiB");
+	}
+	g_string_free(big, TRUE);
+}
+
+static void
+expect_404(Client *c, const char *path)
+{
+	Reply *r = http_get(c, path);
+
+	expect_reply(r, 404, "not_found", path);
+	reply_free(r);
+}
+
+static void
+unknown_ids(Client *c, const char *known)
+{
+	char *page = g_strdup_printf("/v1/claims/%s/pages/9999.jpg", known);
+
+	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef");
+	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef/report.html");
+	expect_404(c, "/v1/claims/..%2F..%2Fetc");
+	if (known != NULL)
+		expect_404(c, page);
+	g_free(page);
+}
+
+/* Nothing but E's own folders in WORK, no "evil-" file anywhere in it,
+ * and in DATA/claims one folder per accepted upload, nothing else. */
+static int
+find_evil(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	if (g_str_has_prefix(path + ftw->base, "evil-"))
+		check_fail("%s was written", path);
+	return 0;
+}
+
+static void
+check_no_stray(Env *e, guint accepted)
+{
+	char *claims = g_build_filename(e->data, "claims", NULL);
+	GDir *d = g_dir_open(e->work, 0, NULL);
+	const char *name;
+	guint n = 0;
+
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
+		if (!g_strv_contains(
+			(const char *const[]){"data", "logs", "input", NULL},
+			name))
+			check_fail("%s/%s: a stray file beside the data folder",
+				   e->work, name);
+	if (d != NULL)
+		g_dir_close(d);
+	nftw(e->work, find_evil, 16, FTW_PHYS);
+	d = g_dir_open(claims, 0, NULL);
+	while (d != NULL && g_dir_read_name(d) != NULL)
+		n++;
+	if (d != NULL)
+		g_dir_close(d);
+	if (n != accepted)
+		check_fail("%s holds %u entries after %u uploads were accepted",
+			   claims, n, accepted);
+	g_free(claims);
+}
+
+static void
+mode_api(Env *e)
+{
+	Server s;
+	Client *c;
+	const char *policy = NULL;
+	GIOStream *half_head, *half_body;
+	char *id;
+	double t;
+
+	if (!start(e, &s, NULL))
+		return;
+	c = client_new(s.base, 60);
+	check_root_and_health(c, &policy);
+	check_directions(c, policy, e->claim);
+	/* Two clients hang mid-request for the rest of this part. */
+	half_head = hang(s.port, "POST /v1/claims HTTP/1.1\r\nHost: "
+				 "127.0.0.1\r\nContent-Type: multipart/fo");
+	half_body = hang(s.port,
+			 "POST /v1/claims HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+			 "Content-Type: multipart/form-data; boundary=XyZ\r\n"
+			 "Content-Length: 1000000\r\n\r\n--XyZ\r\nContent-"
+			 "Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\n\r\n%PDF");
+	t = now_s();
+	expect_health(c, "two half-sent requests");
+	if (now_s() - t > 5)
+		check_fail("health took %.1f s beside two half-sent requests",
+			   now_s() - t);
+	id = upload_claim(c, e);
+	upload_damaged(c, e);
+	unsafe_names(c, e);
+	bad_multipart(c);
+	bad_claims(c);
+	unknown_ids(c, id);
+	unhang(half_head);
+	unhang(half_body);
+	expect_health(c, "the half-sent requests were dropped");
+	client_free(c);
+	stop(&s);
+	check_no_stray(e, 2);
+	g_free(id);
+}
