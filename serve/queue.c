@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -294,6 +295,9 @@ child_setup(gpointer data)
 	(void)data;
 	/* Its own group: the deadline stops its reading processes too. */
 	setpgid(0, 0);
+	/* A server killed outright takes its scans with it: the restart
+	 * starts them again, and an orphan must not write beside that. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static GPtrArray *

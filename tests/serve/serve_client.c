@@ -209,16 +209,16 @@ reply_parse(Reply *r, SoupMessage *msg)
 	if (type == NULL || strcmp(type, "application/json") != 0)
 		return;
 	p = json_parser_new();
-	if (json_parser_load_from_data(
-		p, g_bytes_get_data(r->body, NULL),
-		(gssize)g_bytes_get_size(r->body), NULL) &&
+	if (json_parser_load_from_data(p, g_bytes_get_data(r->body, NULL),
+				       (gssize)g_bytes_get_size(r->body),
+				       NULL) &&
 	    json_parser_get_root(p) != NULL)
 		r->json = json_node_copy(json_parser_get_root(p));
 	g_object_unref(p);
 }
 
 static Reply *
-send(Client *c, SoupMessage *msg)
+request_send(Client *c, SoupMessage *msg)
 {
 	Reply *r = g_new0(Reply, 1);
 	GError *error = NULL;
@@ -256,12 +256,12 @@ message(Client *c, const char *method, const char *path)
 Reply *
 http_get(Client *c, const char *path)
 {
-	return send(c, message(c, "GET", path));
+	return request_send(c, message(c, "GET", path));
 }
 
 Reply *
-http_post(Client *c, const char *path, const char *content_type,
-	  GBytes *body, gboolean expect_continue)
+http_post(Client *c, const char *path, const char *content_type, GBytes *body,
+	  gboolean expect_continue)
 {
 	SoupMessage *msg = message(c, "POST", path);
 
@@ -270,7 +270,7 @@ http_post(Client *c, const char *path, const char *content_type,
 		soup_message_headers_set_expectations(
 		    soup_message_get_request_headers(msg),
 		    SOUP_EXPECTATION_CONTINUE);
-	return send(c, msg);
+	return request_send(c, msg);
 }
 
 void
@@ -328,8 +328,8 @@ form_new(void)
 
 	f->body = g_byte_array_new();
 	f->boundary = g_strdup_printf("----evidcheckTest%s", uuid);
-	f->content_type = g_strdup_printf("multipart/form-data; boundary=%s",
-					  f->boundary);
+	f->content_type =
+	    g_strdup_printf("multipart/form-data; boundary=%s", f->boundary);
 	g_free(uuid);
 	return f;
 }
@@ -425,56 +425,70 @@ dir_names(const char *dir, GError **error)
 }
 
 static gboolean
-add_file(Form *f, const char *path, const char *rel, GError **error)
+add_tree(GPtrArray *out, const char *top, const char *rel, GError **error)
 {
-	char *data = NULL;
-	gsize len = 0;
-
-	if (!g_file_get_contents(path, &data, &len, error))
-		return FALSE;
-	if (strcmp(rel, "claim.json") == 0)
-		form_add(f, "claim", NULL, data, len);
-	else
-		form_add(f, "files", rel, data, len);
-	g_free(data);
-	return TRUE;
-}
-
-static int
-add_tree(Form *f, const char *top, const char *rel, GError **error)
-{
-	char *dir = rel[0] != '\0' ? g_build_filename(top, rel, NULL)
-				   : g_strdup(top);
+	char *dir =
+	    rel[0] != '\0' ? g_build_filename(top, rel, NULL) : g_strdup(top);
 	GPtrArray *names = dir_names(dir, error);
-	int n = names != NULL ? 0 : -1;
+	gboolean ok = names != NULL;
 
-	for (guint i = 0; names != NULL && i < names->len && n >= 0; i++) {
+	for (guint i = 0; ok && i < names->len; i++) {
 		const char *name = g_ptr_array_index(names, i);
 		char *sub = rel[0] != '\0' ? g_strconcat(rel, "/", name, NULL)
 					   : g_strdup(name);
 		char *path = g_build_filename(top, sub, NULL);
-		int more;
 
 		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			more = add_tree(f, top, sub, error);
+			ok = add_tree(out, top, sub, error);
 		else
-			more = add_file(f, path, sub, error)
-				   ? strcmp(sub, "claim.json") != 0
-				   : -1;
-		n = more < 0 ? -1 : n + more;
+			g_ptr_array_add(out, g_strdup(sub));
 		g_free(path);
 		g_free(sub);
 	}
 	if (names != NULL)
 		g_ptr_array_unref(names);
 	g_free(dir);
-	return n;
+	return ok;
+}
+
+GPtrArray *
+claim_files(const char *dir, GError **error)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	if (!add_tree(out, dir, "", error)) {
+		g_ptr_array_unref(out);
+		return NULL;
+	}
+	return out;
 }
 
 int
 form_add_claim_dir(Form *f, const char *dir, GError **error)
 {
-	return add_tree(f, dir, "", error);
+	GPtrArray *files = claim_files(dir, error);
+	int n = files != NULL ? 0 : -1;
+
+	for (guint i = 0; files != NULL && i < files->len && n >= 0; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		char *path = g_build_filename(dir, rel, NULL);
+		char *data = NULL;
+		gsize len = 0;
+
+		if (!g_file_get_contents(path, &data, &len, error)) {
+			n = -1;
+		} else if (strcmp(rel, "claim.json") == 0) {
+			form_add(f, "claim", NULL, data, len);
+		} else {
+			form_add(f, "files", rel, data, len);
+			n++;
+		}
+		g_free(data);
+		g_free(path);
+	}
+	if (files != NULL)
+		g_ptr_array_unref(files);
+	return n;
 }
 
 /* ---- misc ---------------------------------------------------------------

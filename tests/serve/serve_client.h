@@ -25,9 +25,8 @@ typedef struct {
  * error going to the file LOG (truncated), and wait (up to TIMEOUT_S seconds)
  * for its listening line. FALSE with ERROR when it exits first or never
  * says it listens; S is left stopped then. */
-gboolean server_start(Server *s, const char *evidcheck,
-		      const char *const *args, const char *log,
-		      double timeout_s, GError **error);
+gboolean server_start(Server *s, const char *evidcheck, const char *const *args,
+		      const char *log, double timeout_s, GError **error);
 
 /* SIGKILL, and wait for it. */
 void server_kill(Server *s);
@@ -99,12 +98,16 @@ Form *form_new(void);
  * browser writes it: raw UTF-8 in quotes, '"' as %22, CR and LF as %0D
  * %0A; a backslash is doubled (a quoted-pair) so that an RFC 2183 reader
  * and a browser-minded one both see one. */
-void form_add(Form *f, const char *name, const char *filename,
-	      const void *data, gsize len);
+void form_add(Form *f, const char *name, const char *filename, const void *data,
+	      gsize len);
 
 /* The body; CLOSE FALSE leaves the closing boundary out (a truncated
  * upload). F is freed. */
 GBytes *form_finish(Form *f, gboolean close, char **content_type);
+
+/* The files under DIR, as paths relative to it ('/'-separated), sorted
+ * folder by folder; NULL with ERROR. */
+GPtrArray *claim_files(const char *dir, GError **error);
 
 /* Every file under DIR as a `files` part named by its path relative to
  * DIR ('/'-separated, sub-folders kept), except claim.json, which goes as

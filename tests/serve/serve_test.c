@@ -33,9 +33,12 @@
 #define JOB_TIMEOUT   300
 #define STOP_TIMEOUT  60
 
-/* A name the server gives an upload folder before it becomes a job's
- * (serve/: written, then renamed into DATA/claims/ID). */
-#define UNFINISHED_UPLOAD "claims/.upload-0123456789abcdef"
+/* Upload folders a killed server may leave (serve/accept.c): one being
+ * written (DATA/claims/.ID.part, renamed to ID when whole), one whole
+ * but never recorded as a job (no 202 was sent for it). */
+static const char *const UNFINISHED[] = {
+    "claims/.0123456789abcdef0123456789abcdef.part",
+    "claims/fedcba9876543210fedcba9876543210", NULL};
 
 typedef struct {
 	const char *evidcheck;
@@ -215,9 +218,9 @@ static char *
 job_status(Client *c, const char *id)
 {
 	Reply *r = get_job(c, id);
-	char *s = g_strdup(r->status == 200 ? check_str_member(
-						  reply_object(r), "status")
-					    : NULL);
+	char *s = g_strdup(r->status == 200
+			       ? check_str_member(reply_object(r), "status")
+			       : NULL);
 
 	reply_free(r);
 	return s != NULL ? s : g_strdup("");
@@ -343,7 +346,8 @@ document_type(JsonObject *report, const char *file)
 {
 	JsonArray *docs = arr_member(report, "documents");
 
-	for (guint i = 0; docs != NULL && i < json_array_get_length(docs); i++) {
+	for (guint i = 0; docs != NULL && i < json_array_get_length(docs);
+	     i++) {
 		JsonObject *d = json_array_get_object_element(docs, i);
 
 		if (g_strcmp0(check_str_member(d, "file"), file) == 0)
@@ -380,8 +384,9 @@ check_findings(JsonObject *report, JsonObject *exp, const char *what)
 	JsonArray *want = arr_member(exp, "findings");
 	guint n = actual != NULL ? json_array_get_length(actual) : 0;
 	gboolean *used = g_new0(gboolean, n + 1);
-	gboolean only = json_object_has_member(exp, "only_these_findings") &&
-			json_object_get_boolean_member(exp, "only_these_findings");
+	gboolean only =
+	    json_object_has_member(exp, "only_these_findings") &&
+	    json_object_get_boolean_member(exp, "only_these_findings");
 
 	for (guint i = 0; want != NULL && i < json_array_get_length(want);
 	     i++) {
@@ -450,14 +455,15 @@ has_page(JsonObject *report, const char *file, gint64 page)
 {
 	JsonArray *docs = arr_member(report, "documents");
 
-	for (guint i = 0; docs != NULL && i < json_array_get_length(docs); i++) {
+	for (guint i = 0; docs != NULL && i < json_array_get_length(docs);
+	     i++) {
 		JsonObject *d = json_array_get_object_element(docs, i);
 		JsonArray *pages = arr_member(d, "pages");
 
 		if (g_strcmp0(check_str_member(d, "file"), file) != 0)
 			continue;
-		for (guint j = 0; pages != NULL && j < json_array_get_length(pages);
-		     j++)
+		for (guint j = 0;
+		     pages != NULL && j < json_array_get_length(pages); j++)
 			if (json_array_get_int_element(pages, j) == page)
 				return TRUE;
 	}
@@ -469,16 +475,17 @@ has_page(JsonObject *report, const char *file, gint64 page)
 static GHashTable *
 first_refs(JsonObject *report)
 {
-	GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal,
-						g_free, NULL);
+	GHashTable *set =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	JsonArray *fs = arr_member(report, "findings");
 
 	for (guint i = 0; fs != NULL && i < json_array_get_length(fs); i++) {
 		JsonArray *docs = arr_member(
 		    json_array_get_object_element(fs, i), "documents");
-		const char *ref = docs != NULL && json_array_get_length(docs) > 0
-				      ? json_array_get_string_element(docs, 0)
-				      : NULL;
+		const char *ref =
+		    docs != NULL && json_array_get_length(docs) > 0
+			? json_array_get_string_element(docs, 0)
+			: NULL;
 		const char *hash = ref != NULL ? strrchr(ref, '#') : NULL;
 		char *file;
 
@@ -497,7 +504,8 @@ check_jpeg(Client *c, JsonObject *img)
 {
 	const char *ref = check_str_member(img, "ref");
 	const char *url = check_str_member(img, "url");
-	Reply *r = http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
+	Reply *r =
+	    http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
 	gsize n;
 	const guint8 *b = g_bytes_get_data(r->body, &n);
 	char *what = g_strdup_printf("page image of %s (%s)", ref, url);
@@ -506,7 +514,8 @@ check_jpeg(Client *c, JsonObject *img)
 	    (g_strcmp0(r->content_type, "image/jpeg") != 0 || n < 3 ||
 	     b[0] != 0xFF || b[1] != 0xD8 || b[2] != 0xFF))
 		check_fail("%s: %s, not a JPEG", what, r->content_type);
-	if (int_member(img, "width", 0) <= 0 || int_member(img, "height", 0) <= 0)
+	if (int_member(img, "width", 0) <= 0 ||
+	    int_member(img, "height", 0) <= 0)
 		check_fail("%s: no width and height", what);
 	g_free(what);
 	reply_free(r);
@@ -522,7 +531,8 @@ check_page_images(Client *c, JsonObject *job)
 	if (g_hash_table_size(want) == 0)
 		check_fail("the claim's findings point at no page: the page "
 			   "images are not tested (choose another recipe)");
-	for (guint i = 0; imgs != NULL && i < json_array_get_length(imgs); i++) {
+	for (guint i = 0; imgs != NULL && i < json_array_get_length(imgs);
+	     i++) {
 		JsonObject *img = json_array_get_object_element(imgs, i);
 		const char *ref = check_str_member(img, "ref");
 
@@ -550,7 +560,8 @@ check_report_html(Client *c, JsonObject *job)
 	JsonObject *report = obj_member(job, "report");
 	char *verdict = g_strdup_printf("class=\"verdict %s\"",
 					check_str_member(report, "verdict"));
-	Reply *r = http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
+	Reply *r =
+	    http_get(c, url_path(c, url) != NULL ? url_path(c, url) : "/");
 	char *text = reply_text(r);
 
 	if (expect_reply(r, 200, NULL, "GET report.html") &&
@@ -574,10 +585,10 @@ claim_id_of(const char *dir, const char *id)
 	JsonNode *claim = g_file_test(file, G_FILE_TEST_EXISTS)
 			      ? json_load_file(file, NULL)
 			      : NULL;
-	const char *cid = claim != NULL && JSON_NODE_HOLDS_OBJECT(claim)
-			      ? check_str_member(json_node_get_object(claim),
-						 "claim_id")
-			      : NULL;
+	const char *cid =
+	    claim != NULL && JSON_NODE_HOLDS_OBJECT(claim)
+		? check_str_member(json_node_get_object(claim), "claim_id")
+		: NULL;
 	char *out = g_strdup(cid != NULL ? cid : id);
 
 	if (claim != NULL)
@@ -614,13 +625,15 @@ check_done(JsonObject *job, const char *dir, int n_files, const char *what)
 			   int_member(job, "files", -1), n_files);
 	if (pages <= 0 || int_member(job, "pages_done", -1) != pages ||
 	    (summary != NULL && int_member(summary, "pages", -1) != pages))
-		check_fail("%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-			   " pages done at the end (the report read %" G_GINT64_FORMAT
-			   ")",
-			   what, int_member(job, "pages_done", -1), pages,
-			   int_member(summary, "pages", -1));
-	for (const char *const *k = (const char *const[]){
-		 "created_at", "started_at", "finished_at", NULL};
+		check_fail(
+		    "%s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+		    " pages done at the end (the report read %" G_GINT64_FORMAT
+		    ")",
+		    what, int_member(job, "pages_done", -1), pages,
+		    int_member(summary, "pages", -1));
+	for (const char *const *k =
+		 (const char *const[]){"created_at", "started_at",
+				       "finished_at", NULL};
 	     *k != NULL; k++)
 		if (check_str_member(job, *k) == NULL)
 			check_fail("%s: no %s", what, *k);
@@ -655,8 +668,8 @@ start(Env *e, Server *s, const char *const *extra)
 			  log, START_TIMEOUT, &error);
 	if (!ok) {
 		check_fail("evidcheck serve did not start: %s", error->message);
-		s->log = g_strdup(log);
 		server_dump_log(s);
+		server_clear(s);
 		g_clear_error(&error);
 	}
 	g_ptr_array_unref(args);
@@ -685,8 +698,8 @@ hang(guint16 port, const char *half)
 {
 	GSocketClient *sc = g_socket_client_new();
 	GError *error = NULL;
-	GSocketConnection *conn =
-	    g_socket_client_connect_to_host(sc, "127.0.0.1", port, NULL, &error);
+	GSocketConnection *conn = g_socket_client_connect_to_host(
+	    sc, "127.0.0.1", port, NULL, &error);
 
 	if (conn == NULL ||
 	    !g_output_stream_write_all(
@@ -726,8 +739,11 @@ check_root_and_health(Client *c, const char **policy)
 	     int_member(o, "queued", -1) != 0 ||
 	     int_member(o, "running", -1) != 0 ||
 	     check_str_member(o, "policy") == NULL))
-		check_fail("GET /v1/health of an idle server: %s",
-			   reply_text(h));
+		check_fail(
+		    "GET /v1/health of an idle server: queued %" G_GINT64_FORMAT
+		    ", running %" G_GINT64_FORMAT ", policy %s",
+		    int_member(o, "queued", -1), int_member(o, "running", -1),
+		    check_str_member(o, "policy"));
 	*policy = g_intern_string(check_str_member(o, "policy"));
 	reply_free(root);
 	reply_free(h);
@@ -743,10 +759,10 @@ check_directions(Client *c, const char *policy, const char *claim_dir)
 	JsonArray *dirs = arr_member(o, "directions");
 	char *file = g_build_filename(claim_dir, "claim.json", NULL);
 	JsonNode *claim = json_load_file(file, NULL);
-	const char *want = claim != NULL ? check_str_member(
-					       json_node_get_object(claim),
-					       "direction")
-					 : NULL;
+	const char *want =
+	    claim != NULL
+		? check_str_member(json_node_get_object(claim), "direction")
+		: NULL;
 	gboolean seen = FALSE;
 
 	if (!expect_reply(r, 200, NULL, "GET /v1/directions"))
@@ -757,7 +773,8 @@ check_directions(Client *c, const char *policy, const char *claim_dir)
 	if (dirs == NULL || json_array_get_length(dirs) < 20)
 		check_fail("%u directions listed, the guide has 20 and more",
 			   dirs != NULL ? json_array_get_length(dirs) : 0);
-	for (guint i = 0; dirs != NULL && i < json_array_get_length(dirs); i++) {
+	for (guint i = 0; dirs != NULL && i < json_array_get_length(dirs);
+	     i++) {
 		JsonObject *d = json_array_get_object_element(dirs, i);
 		const char *id = check_str_member(d, "id");
 		const char *name = check_str_member(d, "name");
@@ -842,7 +859,8 @@ upload_damaged(Client *c, Env *e)
 {
 	const char *good = a_good_document(e);
 	char *dir = g_build_filename(e->work, "input", "damaged", NULL);
-	char *from = good != NULL ? g_build_filename(e->claim, good, NULL) : NULL;
+	char *from =
+	    good != NULL ? g_build_filename(e->claim, good, NULL) : NULL;
 	char *to = good != NULL ? g_build_filename(dir, good, NULL) : NULL;
 	char *cut = g_build_filename(dir, "坏", "truncated.pdf", NULL);
 	char *noise = g_build_filename(dir, "坏", "noise.pdf", NULL);
@@ -868,14 +886,15 @@ upload_damaged(Client *c, Env *e)
 	job = id != NULL ? wait_done(c, id, "the damaged claim") : NULL;
 	if (job == NULL)
 		goto out;
-	check_done(json_node_get_object(job), dir, n_files, "the damaged claim");
+	check_done(json_node_get_object(job), dir, n_files,
+		   "the damaged claim");
 	report = obj_member(json_node_get_object(job), "report");
 	for (const char *const *f = (const char *const[]){"坏/truncated.pdf",
-							   "坏/noise.pdf", NULL};
+							  "坏/noise.pdf", NULL};
 	     *f != NULL; f++)
 		if (find_finding(report, "UNREADABLE_FILE", *f) == NULL)
-			check_fail("the damaged claim: no UNREADABLE_FILE for %s",
-				   *f);
+			check_fail(
+			    "the damaged claim: no UNREADABLE_FILE for %s", *f);
 	if (g_strcmp0(document_type(report, good),
 		      json_object_get_string_member(
 			  obj_member(e->expected, "documents"), good)) != 0)
@@ -930,8 +949,8 @@ unsafe_names(Client *c, Env *e)
 
 /* Raw BODY as CONTENT_TYPE: 400 CODE, and the server goes on. */
 static void
-expect_refused(Client *c, const char *content_type, const void *body,
-	       gsize len, guint status, const char *code, const char *what)
+expect_refused(Client *c, const char *content_type, const void *body, gsize len,
+	       guint status, const char *code, const char *what)
 {
 	GBytes *b = g_bytes_new(body, len);
 	Reply *r = http_post(c, "/v1/claims", content_type, b, FALSE);
@@ -987,8 +1006,9 @@ bad_multipart(Client *c)
 	expect_form_refused(c, f, 400, "bad_multipart", "no file at all");
 	f = form_new();
 	form_add(f, "files", NULL, PDF_BYTES, sizeof PDF_BYTES - 1);
-	expect_form_refused(c, f, 400, "bad_multipart", "a part without a "
-							"filename");
+	expect_form_refused(c, f, 400, "bad_multipart",
+			    "a part without a "
+			    "filename");
 	f = form_new();
 	form_add(f, "files", "发票/good.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
 	form_add(f, "file", "发票/other.pdf", PDF_BYTES, sizeof PDF_BYTES - 1);
@@ -1003,7 +1023,8 @@ bad_multipart(Client *c)
 static void
 bad_claims(Client *c)
 {
-	GString *big = g_string_new("{\"claim_id\": \"GXFWQ-2026-BIG\", \"x\": \"");
+	GString *big =
+	    g_string_new("{\"claim_id\": \"GXFWQ-2026-BIG\", \"x\": \"");
 	const char *claims[] = {"[1, 2]", "{\"claim_id\": ", "\"a string\"",
 				"null", NULL};
 
@@ -1047,7 +1068,8 @@ unknown_ids(Client *c, const char *known)
 	char *page = g_strdup_printf("/v1/claims/%s/pages/9999.jpg", known);
 
 	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef");
-	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef/report.html");
+	expect_404(c,
+		   "/v1/claims/0123456789abcdef0123456789abcdef/report.html");
 	expect_404(c, "/v1/claims/..%2F..%2Fetc");
 	if (known != NULL)
 		expect_404(c, page);
@@ -1112,11 +1134,12 @@ mode_api(Env *e)
 	/* Two clients hang mid-request for the rest of this part. */
 	half_head = hang(s.port, "POST /v1/claims HTTP/1.1\r\nHost: "
 				 "127.0.0.1\r\nContent-Type: multipart/fo");
-	half_body = hang(s.port,
-			 "POST /v1/claims HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	half_body =
+	    hang(s.port, "POST /v1/claims HTTP/1.1\r\nHost: 127.0.0.1\r\n"
 			 "Content-Type: multipart/form-data; boundary=XyZ\r\n"
 			 "Content-Length: 1000000\r\n\r\n--XyZ\r\nContent-"
-			 "Disposition: form-data; name=\"files\"; filename=\"a.pdf\"\r\n\r\n%PDF");
+			 "Disposition: form-data; name=\"files\"; "
+			 "filename=\"a.pdf\"\r\n\r\n%PDF");
 	t = now_s();
 	expect_health(c, "two half-sent requests");
 	if (now_s() - t > 5)
@@ -1135,4 +1158,548 @@ mode_api(Env *e)
 	stop(&s);
 	check_no_stray(e, 2);
 	g_free(id);
+}
+
+/* ---- limits -------------------------------------------------------------
+ */
+
+/* A form of N small files. */
+static Form *
+form_of(int n)
+{
+	Form *f = form_new();
+
+	for (int i = 1; i <= n; i++) {
+		char *name = g_strdup_printf("文件/f%d.pdf", i);
+
+		form_add(f, "files", name, PDF_BYTES, sizeof PDF_BYTES - 1);
+		g_free(name);
+	}
+	return f;
+}
+
+/* Over --max-upload-mb 1: 413 too_large, whether the client waits for
+ * 100 Continue (the server may refuse on the headers) or sends all. */
+static void
+too_large(Client *c)
+{
+	gsize n = 3 * 1024 * 1024 / 2;
+	char *blob = g_malloc(n);
+	Form *f = form_new();
+	char *type = NULL;
+	GBytes *body;
+	Reply *r;
+
+	memset(blob, 'x', n);
+	form_add(f, "files", "大/big.pdf", blob, n);
+	body = form_finish(f, TRUE, &type);
+	r = http_post(c, "/v1/claims", type, body, TRUE);
+	expect_reply(r, 413, "too_large", "1.5 MiB, Expect: 100-continue");
+	reply_free(r);
+	expect_health(c, "too_large");
+	r = http_post(c, "/v1/claims", type, body, FALSE);
+	expect_reply(r, 413, "too_large", "1.5 MiB sent whole");
+	reply_free(r);
+	expect_health(c, "too_large");
+	g_bytes_unref(body);
+	g_free(type);
+	g_free(blob);
+}
+
+/* --queue 1 -j 1: a slow claim runs, one more may wait, the rest get
+ * 429 queue_full with Retry-After; every 202 ends done. Returns how many
+ * were accepted. */
+static guint
+queue_full(Client *c, Env *e)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	Reply *r = post_dir(c, e->slow1, NULL);
+	char *id = accepted_id(c, r, "POST the slow claim");
+	guint refused = 0;
+	guint accepted;
+
+	reply_free(r);
+	if (id == NULL)
+		goto out;
+	g_ptr_array_add(ids, id);
+	{
+		char *html = g_strdup_printf("/v1/claims/%s/report.html", id);
+
+		r = http_get(c, html);
+		expect_reply(r, 409, "not_done", "report.html of a queued job");
+		reply_free(r);
+		g_free(html);
+	}
+	for (int i = 0; i < 3; i++) {
+		r = post_dir(c, e->claim, NULL);
+		if (r->status == 429) {
+			refused++;
+			if (strcmp(reply_error_code(r), "queue_full") != 0 ||
+			    r->retry_after == NULL)
+				check_fail("429 without queue_full or "
+					   "Retry-After");
+		} else if ((id = accepted_id(c, r,
+					     "POST behind the slow "
+					     "claim")) != NULL) {
+			g_ptr_array_add(ids, id);
+		}
+		reply_free(r);
+	}
+	if (refused == 0)
+		check_fail("3 claims posted behind a running one with --queue "
+			   "1 -j 1: none was refused");
+	for (guint i = 0; i < ids->len; i++) {
+		JsonNode *job = wait_done(c, ids->pdata[i], "a queued claim");
+
+		if (job != NULL)
+			json_node_unref(job);
+	}
+out:
+	accepted = ids->len;
+	g_ptr_array_unref(ids);
+	return accepted;
+}
+
+static void
+mode_limits(Env *e)
+{
+	const char *args[] = {"--max-upload-mb",
+			      "1",
+			      "--max-files",
+			      "5",
+			      "--queue",
+			      "1",
+			      "-j",
+			      "1",
+			      NULL};
+	Server s;
+	Client *c;
+	Reply *r;
+	char *id;
+	guint accepted = 0;
+	JsonNode *job = NULL;
+
+	if (!start(e, &s, args))
+		return;
+	c = client_new(s.base, 60);
+	too_large(c);
+	r = post_form(c, form_of(6), TRUE);
+	expect_reply(r, 413, "too_many_files", "6 files, --max-files 5");
+	reply_free(r);
+	expect_health(c, "too_many_files");
+	r = post_form(c, form_of(5), TRUE);
+	id = accepted_id(c, r, "5 files, --max-files 5");
+	reply_free(r);
+	if (id != NULL) {
+		accepted++;
+		job = wait_done(c, id, "5 files");
+		if (job != NULL)
+			json_node_unref(job);
+	}
+	accepted += queue_full(c, e);
+	client_free(c);
+	stop(&s);
+	check_no_stray(e, accepted);
+	g_free(id);
+}
+
+/* ---- tokens -------------------------------------------------------------
+ */
+
+#define TOKEN_A	   "provider-A-0123456789abcdef"
+#define TOKEN_B	   "provider-B-0123456789abcdef"
+#define TOKEN_STAR "operator-0123456789abcdef"
+
+static gboolean
+write_tokens(const char *file)
+{
+	const char *text =
+	    "# two providers and the platform's operator\n" TOKEN_A
+	    " A\n" TOKEN_B " B\n\n" TOKEN_STAR " *\n";
+	GError *error = NULL;
+
+	if (g_file_set_contents(file, text, -1, &error))
+		return TRUE;
+	check_fail("%s", error->message);
+	g_clear_error(&error);
+	return FALSE;
+}
+
+/* As TOKEN, GET PATH: STATUS. */
+static void
+expect_as(Client *c, const char *token, const char *path, guint status,
+	  const char *code)
+{
+	char *what = g_strdup_printf("GET %s as %s", path,
+				     token != NULL ? token : "nobody");
+	Reply *r;
+
+	c->token = token;
+	r = http_get(c, path);
+	expect_reply(r, status, code, what);
+	reply_free(r);
+	g_free(what);
+}
+
+/* Every token that is not one of the file's: 401 unauthorized. */
+static void
+strangers(Client *c)
+{
+	const char *bad[] = {NULL,	  "nonsense-but-long-enough-0000",
+			     TOKEN_A "x", "provider-A-0123456789abcde",
+			     "A",	  "*",
+			     NULL};
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad) - 1; i++)
+		expect_as(c, bad[i], "/v1/health", 401, "unauthorized");
+	c->token = NULL;
+	{
+		Form *f = form_of(1);
+		Reply *r = post_form(c, f, TRUE);
+
+		expect_reply(r, 401, "unauthorized", "POST without a token");
+		reply_free(r);
+	}
+	expect_as(c, NULL, "/", 200, NULL);
+}
+
+static void
+mode_tokens(Env *e)
+{
+	char *file = g_build_filename(e->work, "input", "tokens", NULL);
+	const char *args[] = {"--token-file", file, NULL};
+	Server s;
+	Client *c;
+	Reply *r;
+	char *id = NULL;
+	char *path = NULL;
+	char *html = NULL;
+	JsonNode *job = NULL;
+
+	if (!write_tokens(file) || !start(e, &s, args))
+		goto out;
+	c = client_new(s.base, 60);
+	strangers(c);
+	c->token = TOKEN_A;
+	r = post_dir(c, e->claim, NULL);
+	id = accepted_id(c, r, "POST as A");
+	reply_free(r);
+	if (id != NULL) {
+		path = g_strdup_printf("/v1/claims/%s", id);
+		html = g_strdup_printf("/v1/claims/%s/report.html", id);
+		expect_as(c, TOKEN_B, path, 404, "not_found");
+		expect_as(c, TOKEN_STAR, path, 200, NULL);
+		expect_as(c, TOKEN_A, path, 200, NULL);
+		expect_as(c, NULL, path, 401, "unauthorized");
+		c->token = TOKEN_A;
+		job = wait_done(c, id, "A's claim");
+		expect_as(c, TOKEN_B, html, 404, "not_found");
+		expect_as(c, TOKEN_A, html, 200, NULL);
+		expect_as(c, TOKEN_STAR, html, 200, NULL);
+	}
+	client_free(c);
+	stop(&s);
+	check_no_stray(e, id != NULL);
+out:
+	if (job != NULL)
+		json_node_unref(job);
+	g_free(html);
+	g_free(path);
+	g_free(id);
+	g_free(file);
+}
+
+/* ---- restart ------------------------------------------------------------
+ */
+
+/* Processes whose command line names E's data folder, the servers gone:
+ * scans that outlived the server killed with SIGKILL. Said, and killed
+ * (they would race the restarted server's scan of the same job). */
+static void
+check_orphans(Env *e)
+{
+	GDir *d;
+	const char *name;
+
+	sleep_ms(500);
+	d = g_dir_open("/proc", 0, NULL);
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		char *file = g_strdup_printf("/proc/%s/cmdline", name);
+		char *cmd = NULL;
+		gsize n = 0;
+		int pid = atoi(name);
+
+		if (pid > 0 && pid != getpid() &&
+		    g_file_get_contents(file, &cmd, &n, NULL)) {
+			for (gsize i = 0; i + 1 < n; i++)
+				cmd[i] = cmd[i] == '\0' ? ' ' : cmd[i];
+			if (strstr(cmd, e->data) != NULL) {
+				check_fail("process %d outlived its server "
+					   "(SIGKILL): %s",
+					   pid, cmd);
+				kill(pid, SIGKILL);
+			}
+		}
+		g_free(cmd);
+		g_free(file);
+	}
+	if (d != NULL)
+		g_dir_close(d);
+}
+
+/* Kill S with SIGKILL, then start it again (on the same data and
+ * store); *C follows it. FALSE when it does not start. */
+static gboolean
+kill_and_restart(Env *e, Server *s, Client **c, const char *const *args)
+{
+	server_kill(s);
+	server_clear(s);
+	client_free(*c);
+	*c = NULL;
+	check_orphans(e);
+	if (!start(e, s, args))
+		return FALSE;
+	*c = client_new(s->base, 60);
+	return TRUE;
+}
+
+/* Job ID of the upload of DIR (N_FILES files) ended done with every
+ * file read, and its files are still in DATA/claims/ID. */
+static void
+check_survived(Env *e, Client *c, const char *id, const char *dir, int n_files,
+	       const char *what)
+{
+	JsonNode *job = wait_done(c, id, what);
+	GPtrArray *files = claim_files(dir, NULL);
+
+	if (job != NULL)
+		check_done(json_node_get_object(job), dir, n_files, what);
+	for (guint i = 0; files != NULL && i < files->len; i++) {
+		const char *rel = g_ptr_array_index(files, i);
+		char *kept = g_build_filename(e->data, "claims", id, rel, NULL);
+
+		if (!g_file_test(kept, G_FILE_TEST_IS_REGULAR))
+			check_fail("%s: %s is gone after the restart", what,
+				   kept);
+		g_free(kept);
+	}
+	if (files != NULL)
+		g_ptr_array_unref(files);
+	if (job != NULL)
+		json_node_unref(job);
+}
+
+/* The upload folders a killed server may leave (UNFINISHED). */
+static void
+leave_unfinished(Env *e)
+{
+	for (const char *const *u = UNFINISHED; *u != NULL; u++) {
+		char *dir = g_build_filename(e->data, *u, "发票", NULL);
+		char *file = g_build_filename(dir, "half.pdf", NULL);
+
+		if (g_mkdir_with_parents(dir, 0755) != 0 ||
+		    !g_file_set_contents(file, PDF_BYTES, 8, NULL))
+			check_fail("cannot write %s", file);
+		g_free(file);
+		g_free(dir);
+	}
+}
+
+/* The restart removed them. */
+static void
+check_swept(Env *e)
+{
+	for (const char *const *u = UNFINISHED; *u != NULL; u++) {
+		char *dir = g_build_filename(e->data, *u, NULL);
+
+		if (g_file_test(dir, G_FILE_TEST_EXISTS))
+			check_fail("%s, an upload that never became a job, is "
+				   "still there after the restart",
+				   dir);
+		g_free(dir);
+	}
+}
+
+/* Wait until job ID runs; FALSE (said) when it ends first. */
+static gboolean
+wait_running(Client *c, const char *id, const char *what)
+{
+	double until = now_s() + JOB_TIMEOUT;
+	char *st = g_strdup("");
+	gboolean ok;
+
+	while (now_s() < until && !g_str_equal(st, "running") &&
+	       !g_str_equal(st, "done") && !g_str_equal(st, "failed")) {
+		g_free(st);
+		sleep_ms(20);
+		st = job_status(c, id);
+	}
+	ok = g_str_equal(st, "running");
+	if (!ok)
+		check_fail("%s: the slow claim is %s, not running: slower "
+			   "claims are needed",
+			   what, st);
+	g_free(st);
+	return ok;
+}
+
+/* SLOW2 killed while running three times: failed, with a reason. */
+static void
+three_strikes(Env *e, Server *s, Client **c, const char *const *args)
+{
+	Reply *r = post_dir(*c, e->slow2, NULL);
+	char *id = accepted_id(*c, r, "POST the second slow claim");
+	JsonNode *job = NULL;
+	JsonObject *o;
+
+	reply_free(r);
+	for (int k = 1; id != NULL && k <= 3; k++) {
+		char *what = g_strdup_printf("before kill %d", k);
+		gboolean ok = wait_running(*c, id, what) &&
+			      kill_and_restart(e, s, c, args);
+
+		g_free(what);
+		if (!ok)
+			goto out;
+	}
+	job = id != NULL ? wait_job(*c, id, JOB_TIMEOUT) : NULL;
+	o = job != NULL ? json_node_get_object(job) : NULL;
+	if (o != NULL &&
+	    (g_strcmp0(check_str_member(o, "status"), "failed") != 0 ||
+	     check_str_member(o, "reason") == NULL))
+		check_fail("a job interrupted three times ended %s (%s), not "
+			   "failed with a reason",
+			   check_str_member(o, "status"),
+			   check_str_member(o, "reason"));
+out:
+	if (job != NULL)
+		json_node_unref(job);
+	g_free(id);
+}
+
+static void
+mode_restart(Env *e)
+{
+	const char *args[] = {"-j", "1", NULL};
+	Server s;
+	Client *c;
+	Reply *r;
+	char *slow = NULL, *claim = NULL, *st = NULL;
+	int n_slow = 0, n_claim = 0;
+
+	if (!start(e, &s, args))
+		return;
+	c = client_new(s.base, 60);
+	r = post_dir(c, e->slow1, &n_slow);
+	slow = accepted_id(c, r, "POST the slow claim");
+	reply_free(r);
+	r = post_dir(c, e->claim, &n_claim);
+	claim = accepted_id(c, r, "POST the claim behind it");
+	reply_free(r);
+	if (slow == NULL || claim == NULL)
+		goto out;
+	st = job_status(c, claim);
+	if (!g_str_equal(st, "queued"))
+		check_fail("the claim behind the slow one is %s, not queued: "
+			   "the kill would test nothing",
+			   st);
+	leave_unfinished(e);
+	if (!kill_and_restart(e, &s, &c, args))
+		goto out;
+	check_survived(e, c, slow, e->slow1, n_slow, "the slow claim");
+	check_survived(e, c, claim, e->claim, n_claim, "the queued claim");
+	check_swept(e);
+	three_strikes(e, &s, &c, args);
+out:
+	client_free(c);
+	if (s.proc != NULL)
+		stop(&s);
+	g_free(st);
+	g_free(claim);
+	g_free(slow);
+}
+
+/* ---- main ---------------------------------------------------------------
+ */
+
+static gboolean
+env_init(Env *e, char **argv)
+{
+	GError *error = NULL;
+	char *exp_file = argv[5];
+	JsonNode *exp = json_load_file(exp_file, &error);
+
+	memset(e, 0, sizeof *e);
+	if (exp == NULL || !JSON_NODE_HOLDS_OBJECT(exp)) {
+		check_fail("%s: %s", exp_file,
+			   error != NULL ? error->message : "not an object");
+		g_clear_error(&error);
+		if (exp != NULL)
+			json_node_unref(exp);
+		return FALSE;
+	}
+	e->expected = json_object_ref(json_node_get_object(exp));
+	json_node_unref(exp);
+	e->evidcheck = argv[2];
+	e->work = argv[3];
+	e->claim = argv[4];
+	e->slow1 = argv[6];
+	e->slow2 = argv[7];
+	e->data = g_build_filename(e->work, "data", NULL);
+	e->db = g_build_filename(e->data, "store.db", NULL);
+	e->logs = g_build_filename(e->work, "logs", NULL);
+	rm_rf(e->work);
+	g_mkdir_with_parents(e->logs, 0755);
+	g_mkdir_with_parents(e->data, 0755);
+	{
+		char *input = g_build_filename(e->work, "input", NULL);
+
+		g_mkdir_with_parents(input, 0755);
+		g_free(input);
+	}
+	return TRUE;
+}
+
+static void
+env_clear(Env *e)
+{
+	if (e->expected != NULL)
+		json_object_unref(e->expected);
+	g_free(e->data);
+	g_free(e->db);
+	g_free(e->logs);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*run)(Env *);
+	} modes[] = {{"api", mode_api},
+		     {"limits", mode_limits},
+		     {"tokens", mode_tokens},
+		     {"restart", mode_restart}};
+	Env e;
+	double t = now_s();
+	int ran = 0;
+
+	if (argc != 8) {
+		fprintf(stderr, "usage: serve_test api|limits|tokens|restart "
+				"EVIDCHECK WORK CLAIM EXPECTED_JSON SLOW1 "
+				"SLOW2\n");
+		return 2;
+	}
+	if (env_init(&e, argv))
+		for (guint i = 0; i < G_N_ELEMENTS(modes); i++)
+			if (strcmp(argv[1], modes[i].name) == 0) {
+				modes[i].run(&e);
+				ran = 1;
+			}
+	if (!ran && check_failures() == 0)
+		check_fail("no part named %s", argv[1]);
+	env_clear(&e);
+	printf("serve/%s: %d failures, %.1f s\n", argv[1], check_failures(),
+	       now_s() - t);
+	return check_failures() == 0 ? 0 : 1;
 }

@@ -229,6 +229,93 @@ test_unwritable_path(void)
 	g_clear_error(&error);
 }
 
+static void
+add_job(Store *s, const char *id, gint64 created_at)
+{
+	StoreJob job = {.id = (char *)id,
+			.scope = "A",
+			.created_at = created_at,
+			.files = 3,
+			.bytes = 1000};
+	GError *error = NULL;
+
+	g_assert_true(store_job_add(s, &job, &error));
+	g_assert_no_error(error);
+}
+
+static void
+assert_job(Store *s, const char *id, const char *status, int attempts)
+{
+	GError *error = NULL;
+	StoreJob *job = store_job_get(s, id, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(job);
+	g_assert_cmpstr(job->status, ==, status);
+	g_assert_cmpint(job->attempts, ==, attempts);
+	store_job_free(job);
+}
+
+/* A server killed while scanning finds its jobs queued again at the
+ * next start; the third interrupted start fails the job; a stop asked
+ * for does not count; a finished job keeps its verdict. */
+static void
+test_jobs_survive_restarts(Fixture *f, gconstpointer data)
+{
+	GError *error = NULL;
+	Store *s = store_open(f->path, &error);
+	GPtrArray *ids;
+	StoreJob done = {.id = "j2",
+			 .status = "done",
+			 .finished_at = 50,
+			 .files_done = 3,
+			 .pages_done = 7,
+			 .pages_total = 7,
+			 .verdict = "flagged"};
+	StoreJob *got;
+
+	(void)data;
+	g_assert_no_error(error);
+	add_job(s, "j2", 20);
+	add_job(s, "j1", 10);
+	g_assert_null(store_job_get(s, "nope", &error));
+	g_assert_no_error(error);
+	ids = store_job_ids(s, "queued", &error);
+	g_assert_cmpint(ids->len, ==, 2);
+	g_assert_cmpstr(g_ptr_array_index(ids, 0), ==, "j1");
+	g_ptr_array_unref(ids);
+
+	for (int i = 1; i <= 2; i++) {
+		g_assert_true(store_job_start(s, "j1", 30, &error));
+		g_assert_cmpint(store_job_requeue(s, 3, "stopped", &error), ==,
+				1);
+		assert_job(s, "j1", "queued", i);
+	}
+	g_assert_true(store_job_start(s, "j1", 30, &error));
+	g_assert_true(store_job_release(s, "j1", &error));
+	assert_job(s, "j1", "queued", 2);
+	g_assert_true(store_job_start(s, "j1", 30, &error));
+	g_assert_cmpint(store_job_requeue(s, 3, "stopped 3 times", &error), ==,
+			1);
+	assert_job(s, "j1", "failed", 3);
+
+	g_assert_true(store_job_start(s, "j2", 40, &error));
+	g_assert_true(store_job_finish(s, &done, &error));
+	store_close(s);
+	s = store_open(f->path, &error);
+	got = store_job_get(s, "j2", &error);
+	g_assert_cmpstr(got->status, ==, "done");
+	g_assert_cmpstr(got->verdict, ==, "flagged");
+	g_assert_cmpstr(got->scope, ==, "A");
+	g_assert_cmpint(got->pages_total, ==, 7);
+	g_assert_cmpint(got->started_at, ==, 40);
+	g_assert_cmpint(store_job_count(s, "queued"), ==, 0);
+	g_assert_cmpint(store_job_count(s, "failed"), ==, 1);
+	g_assert_no_error(error);
+	store_job_free(got);
+	store_close(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -242,5 +329,7 @@ main(int argc, char **argv)
 	g_test_add("/store/scan", Fixture, NULL, setup, test_scan_saved_whole,
 		   teardown);
 	g_test_add_func("/store/unwritable", test_unwritable_path);
+	g_test_add("/store/jobs", Fixture, NULL, setup,
+		   test_jobs_survive_restarts, teardown);
 	return g_test_run();
 }
