@@ -798,6 +798,7 @@ out:
 static char *
 upload_claim(Client *c, Env *e)
 {
+	double t = now_s();
 	int n_files = 0;
 	Reply *r = post_dir(c, e->claim, &n_files);
 	char *id = accepted_id(c, r, "POST the claim");
@@ -805,6 +806,14 @@ upload_claim(Client *c, Env *e)
 	JsonObject *o = job != NULL ? json_node_get_object(job) : NULL;
 
 	if (o != NULL) {
+		printf("the claim: %s, %" G_GINT64_FORMAT " pages, %u page "
+		       "images, in %.1f s\n",
+		       check_str_member(o, "verdict"),
+		       int_member(o, "pages_total", -1),
+		       arr_member(o, "page_images") != NULL
+			   ? json_array_get_length(arr_member(o, "page_images"))
+			   : 0,
+		       now_s() - t);
 		check_done(o, e->claim, n_files, "the claim");
 		check_report(obj_member(o, "report"), e->expected,
 			     "the claim's report");
@@ -1066,11 +1075,15 @@ static void
 unknown_ids(Client *c, const char *known)
 {
 	char *page = g_strdup_printf("/v1/claims/%s/pages/9999.jpg", known);
+	Reply *r;
 
 	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef");
 	expect_404(c,
 		   "/v1/claims/0123456789abcdef0123456789abcdef/report.html");
-	expect_404(c, "/v1/claims/..%2F..%2Fetc");
+	r = http_get(c, "/v1/claims/..%2F..%2Fetc");
+	if (r->status != 400 && r->status != 404)
+		check_fail("GET /v1/claims/..%%2F..%%2Fetc: %u", r->status);
+	reply_free(r);
 	if (known != NULL)
 		expect_404(c, page);
 	g_free(page);
@@ -1245,6 +1258,9 @@ queue_full(Client *c, Env *e)
 		}
 		reply_free(r);
 	}
+	printf("3 claims posted behind a slow one: %u accepted, %u "
+	       "refused\n",
+	       ids->len - 1, refused);
 	if (refused == 0)
 		check_fail("3 claims posted behind a running one with --queue "
 			   "1 -j 1: none was refused");
@@ -1564,6 +1580,10 @@ three_strikes(Env *e, Server *s, Client **c, const char *const *args)
 	}
 	job = id != NULL ? wait_job(*c, id, JOB_TIMEOUT) : NULL;
 	o = job != NULL ? json_node_get_object(job) : NULL;
+	if (o != NULL)
+		printf("interrupted three times: %s (%s)\n",
+		       check_str_member(o, "status"),
+		       check_str_member(o, "reason"));
 	if (o != NULL &&
 	    (g_strcmp0(check_str_member(o, "status"), "failed") != 0 ||
 	     check_str_member(o, "reason") == NULL))
@@ -1599,6 +1619,12 @@ mode_restart(Env *e)
 	if (slow == NULL || claim == NULL)
 		goto out;
 	st = job_status(c, claim);
+	{
+		char *st1 = job_status(c, slow);
+
+		printf("killed with the slow claim %s, the next %s\n", st1, st);
+		g_free(st1);
+	}
 	if (!g_str_equal(st, "queued"))
 		check_fail("the claim behind the slow one is %s, not queued: "
 			   "the kill would test nothing",
