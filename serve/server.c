@@ -491,6 +491,23 @@ handle(SoupServer *soup, SoupServerMessage *msg, const char *path,
 		serve_page_get(msg, path);
 }
 
+/* A client that sends half a request and then nothing would hold its
+ * connection (and a file descriptor) for ever: after this long without a
+ * byte either way the socket's sources fire with a timeout and libsoup
+ * drops it. */
+#define SERVE_IDLE_SECONDS 60
+
+static void
+on_request_started(SoupServer *soup, SoupServerMessage *msg, gpointer data)
+{
+	GSocket *sock = soup_server_message_get_socket(msg);
+
+	(void)soup;
+	(void)data;
+	if (sock != NULL)
+		g_socket_set_timeout(sock, SERVE_IDLE_SECONDS);
+}
+
 static void
 handle_early(SoupServer *soup, SoupServerMessage *msg, const char *path,
 	     GHashTable *query, gpointer data)
@@ -641,6 +658,8 @@ server_open(Server *s, GError **error)
 	if (s->store == NULL)
 		return FALSE;
 	s->soup = soup_server_new("server-header", "evidcheck", NULL);
+	g_signal_connect(s->soup, "request-started",
+			 G_CALLBACK(on_request_started), NULL);
 	soup_server_add_early_handler(s->soup, NULL, handle_early, s, NULL);
 	soup_server_add_handler(s->soup, NULL, handle, s, NULL);
 	return serve_queue_start(s, error) && start_listening(s, error);
