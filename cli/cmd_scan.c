@@ -269,6 +269,8 @@ emit(const Options *o, ScanResult *r, ScanContext *ctx, Store *store)
 		       ? CLI_EXIT_PASS
 		       : CLI_EXIT_FLAGGED;
 
+	/* tests/serve: a scan that dies fails its job, not the server. */
+	store_test_kill("scan-report");
 	if (format_is(o, "html") || o->html != NULL || o->pages != NULL)
 		html = reports_html_images(r, ctx, o->lang,
 					   o->pages != NULL ? &images : NULL);
