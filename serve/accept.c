@@ -96,7 +96,7 @@ serve_claims_early(Server *s, SoupServerMessage *msg)
 		    soup_server_message_get_response_headers(msg),
 		    "Retry-After", "30");
 		text = g_strdup_printf("%d claims are waiting already; try "
-				       "again in a minute",
+				       "again in 30 seconds",
 				       s->queued);
 		refuse_early(msg, SERVE_STATUS_TOO_MANY_REQUESTS, "queue_full",
 			     text);

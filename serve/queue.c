@@ -101,11 +101,14 @@ verdict_of(const char *report)
 }
 
 static char *
-failure_reason(Server *s, ServeRun *run, int status)
+failure_reason(Server *s, ServeRun *run, int status, const char **code)
 {
 	char *line = last_error_line(run);
 	char *reason;
 
+	*code = run->timed_out	      ? "deadline"
+		: WIFSIGNALED(status) ? "crashed"
+				      : "scan_error";
 	if (run->timed_out)
 		reason = g_strdup_printf("the scan took longer than %d s and "
 					 "was stopped",
@@ -150,7 +153,8 @@ finish(ServeRun *run)
 		job.verdict = verdict_of(report);
 	job.status = job.verdict != NULL ? "done" : "failed";
 	if (job.verdict == NULL)
-		job.reason = failure_reason(s, run, status);
+		job.reason = failure_reason(s, run, status,
+					    (const char **)&job.reason_code);
 	if (!store_job_finish(s->store, &job, &error)) {
 		g_warning("claim %s: %s", run->id, error->message);
 		g_error_free(error);
@@ -368,7 +372,8 @@ fail_now(Server *s, const char *id, const char *reason)
 	StoreJob job = {.id = (char *)id,
 			.status = "failed",
 			.finished_at = g_get_real_time() / G_USEC_PER_SEC,
-			.reason = (char *)reason};
+			.reason = (char *)reason,
+			.reason_code = "start_failed"};
 	GError *error = NULL;
 
 	if (!store_job_finish(s->store, &job, &error)) {

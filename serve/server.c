@@ -13,6 +13,7 @@
 
 #include "checklist/checklist.h"
 #include "core/core.h"
+#include "ingest/ingest.h"
 #include "serve/serve_int.h"
 
 /* ---- answers ---------------------------------------------------------- */
@@ -98,6 +99,13 @@ serve_request_scope(Server *s, SoupServerMessage *msg)
 /* ---- reads ------------------------------------------------------------ */
 
 static void
+add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_add_int_value(b, value);
+}
+
+static void
 get_health(Server *s, SoupServerMessage *msg)
 {
 	JsonBuilder *b = json_builder_new();
@@ -112,6 +120,10 @@ get_health(Server *s, SoupServerMessage *msg)
 	json_builder_set_member_name(b, "policy");
 	json_builder_add_string_value(
 	    b, checklist_policy_edition(scan_context_policy(s->ctx)));
+	/* So a page can refuse what would be refused before sending it. */
+	add_int(b, "max_upload_mb", s->max_upload >> 20);
+	add_int(b, "max_files", s->max_files);
+	add_int(b, "max_file_mb", INGEST_MAX_FILE_BYTES >> 20);
 	json_builder_end_object(b);
 	serve_reply_json(msg, SOUP_STATUS_OK, json_builder_get_root(b));
 	g_object_unref(b);
@@ -186,13 +198,6 @@ add_time(JsonBuilder *b, const char *name, gint64 unix_seconds)
 	json_builder_add_string_value(b, text);
 	g_free(text);
 	g_date_time_unref(t);
-}
-
-static void
-add_int(JsonBuilder *b, const char *name, gint64 value)
-{
-	json_builder_set_member_name(b, name);
-	json_builder_add_int_value(b, value);
 }
 
 /* The JSON file PATH, or NULL (said at debug level: a job's outputs are
@@ -309,6 +314,8 @@ job_json(Server *s, const StoreJob *job)
 	if (job->reason != NULL) {
 		json_builder_set_member_name(b, "reason");
 		json_builder_add_string_value(b, job->reason);
+		json_builder_set_member_name(b, "reason_code");
+		json_builder_add_string_value(b, job->reason_code);
 	}
 	json_builder_end_object(b);
 	root = json_builder_get_root(b);

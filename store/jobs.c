@@ -13,6 +13,7 @@ store_job_free(StoreJob *job)
 	g_free(job->status);
 	g_free(job->verdict);
 	g_free(job->reason);
+	g_free(job->reason_code);
 	g_free(job);
 }
 
@@ -60,6 +61,7 @@ job_from_row(sqlite3_stmt *st)
 	job->attempts = sqlite3_column_int(st, 11);
 	job->verdict = column_text(st, 12);
 	job->reason = column_text(st, 13);
+	job->reason_code = column_text(st, 14);
 	return job;
 }
 
@@ -70,7 +72,7 @@ store_job_get(Store *store, const char *id, GError **error)
 	    store,
 	    "SELECT id, scope, status, created_at, started_at, finished_at, "
 	    "files, bytes, files_done, pages_done, pages_total, attempts, "
-	    "verdict, reason FROM job WHERE id = ?1",
+	    "verdict, reason, reason_code FROM job WHERE id = ?1",
 	    error);
 	StoreJob *job = NULL;
 	int rc;
@@ -140,8 +142,8 @@ store_job_finish(Store *store, const StoreJob *job, GError **error)
 	sqlite3_stmt *st = store_prepare(
 	    store,
 	    "UPDATE job SET status = ?2, finished_at = ?3, files_done = ?4, "
-	    "pages_done = ?5, pages_total = ?6, verdict = ?7, reason = ?8 "
-	    "WHERE id = ?1",
+	    "pages_done = ?5, pages_total = ?6, verdict = ?7, reason = ?8, "
+	    "reason_code = ?9 WHERE id = ?1",
 	    error);
 
 	if (st == NULL)
@@ -154,6 +156,7 @@ store_job_finish(Store *store, const StoreJob *job, GError **error)
 	sqlite3_bind_int(st, 6, job->pages_total);
 	store_bind_text(st, 7, job->verdict);
 	store_bind_text(st, 8, job->reason);
+	store_bind_text(st, 9, job->reason_code);
 	return store_step_done(store, st, error, "finishing a job");
 }
 
@@ -181,6 +184,7 @@ store_job_requeue(Store *store, int max_attempts, const char *reason,
 	    store,
 	    "UPDATE job SET status = CASE WHEN attempts >= ?1 THEN 'failed' "
 	    "ELSE 'queued' END, reason = CASE WHEN attempts >= ?1 THEN ?2 "
+	    "END, reason_code = CASE WHEN attempts >= ?1 THEN 'interrupted' "
 	    "END, finished_at = CASE WHEN attempts >= ?1 THEN "
 	    "CAST(strftime('%s', 'now') AS INTEGER) END "
 	    "WHERE status = 'running'",

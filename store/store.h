@@ -362,6 +362,7 @@ typedef struct {
 	int attempts;  /* scans started */
 	char *verdict; /* when done */
 	char *reason;  /* when failed */
+	char *reason_code; /* when failed: docs/api.md */
 } StoreJob;
 
 void store_job_free(StoreJob *job);

@@ -19,6 +19,9 @@ CREATE TABLE job (
 	pages_total INTEGER NOT NULL DEFAULT 0,
 	attempts INTEGER NOT NULL DEFAULT 0,
 	verdict TEXT,
-	reason TEXT
+	reason TEXT,
+	-- why it failed, for programs: deadline, crashed, scan_error,
+	-- interrupted, start_failed (docs/api.md)
+	reason_code TEXT
 );
 CREATE INDEX job_status ON job(status, created_at);

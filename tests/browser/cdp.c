@@ -20,6 +20,16 @@ struct Cdp {
 	gboolean closed;
 };
 
+/* Member KEY of O when it is an object, else NULL (no warning). */
+static JsonObject *
+object_member(JsonObject *o, const char *key)
+{
+	JsonNode *n = json_object_get_member(o, key);
+
+	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
+						      : NULL;
+}
+
 static gboolean
 timed_out(gpointer data)
 {
@@ -44,9 +54,9 @@ cdp_wait(const gboolean *flag, guint timeout_ms)
 static void
 print_event(JsonObject *msg)
 {
-	const char *method = json_object_get_string_member_with_default(
-		msg, "method", "");
-	JsonObject *params = json_object_get_object_member(msg, "params");
+	const char *method =
+	    json_object_get_string_member_with_default(msg, "method", "");
+	JsonObject *params = object_member(msg, "params");
 	JsonNode *node;
 	char *text;
 
@@ -56,7 +66,7 @@ print_event(JsonObject *msg)
 		node = json_object_get_member(params, "exceptionDetails");
 	else if (g_strcmp0(method, "Runtime.consoleAPICalled") == 0 &&
 		 g_strcmp0(json_object_get_string_member_with_default(
-				   params, "type", ""),
+			       params, "type", ""),
 			   "error") == 0)
 		node = json_object_get_member(params, "args");
 	else
@@ -112,7 +122,7 @@ connected(GObject *source, GAsyncResult *result, gpointer data)
 	Cdp *cdp = data;
 
 	cdp->ws = soup_session_websocket_connect_finish(
-		SOUP_SESSION(source), result, &cdp->connect_error);
+	    SOUP_SESSION(source), result, &cdp->connect_error);
 	cdp->connect_done = TRUE;
 }
 
@@ -144,8 +154,8 @@ cdp_connect(const char *url, guint timeout_ms, GError **error)
 		return NULL;
 	}
 	if (cdp->ws == NULL) {
-		g_propagate_prefixed_error(error, cdp->connect_error, "%s: ",
-					   url);
+		g_propagate_prefixed_error(error, cdp->connect_error,
+					   "%s: ", url);
 		cdp->connect_error = NULL;
 		cdp_close(cdp);
 		return NULL;
@@ -168,7 +178,7 @@ request_text(gint64 id, const char *session, const char *method,
 	json_object_set_int_member(req, "id", id);
 	json_object_set_string_member(req, "method", method);
 	json_object_set_object_member(
-		req, "params", params != NULL ? params : json_object_new());
+	    req, "params", params != NULL ? params : json_object_new());
 	if (session != NULL)
 		json_object_set_string_member(req, "sessionId", session);
 	json_node_take_object(node, req);
@@ -182,23 +192,23 @@ static JsonObject *
 answer_result(JsonNode *answer, const char *method, GError **error)
 {
 	JsonObject *msg = json_node_get_object(answer);
-	JsonObject *err = json_object_get_object_member(msg, "error");
-	JsonObject *result = json_object_get_object_member(msg, "result");
+	JsonObject *err = object_member(msg, "error");
+	JsonObject *result = object_member(msg, "result");
 
 	if (err != NULL || result == NULL) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s",
-			    method,
-			    err != NULL ? json_object_get_string_member_with_default(
-						  err, "message", "error")
-					: "no result");
+		g_set_error(
+		    error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: %s", method,
+		    err != NULL ? json_object_get_string_member_with_default(
+				      err, "message", "error")
+				: "no result");
 		return NULL;
 	}
 	return json_object_ref(result);
 }
 
 JsonObject *
-cdp_call(Cdp *cdp, const char *session, const char *method,
-	 JsonObject *params, guint timeout_ms, GError **error)
+cdp_call(Cdp *cdp, const char *session, const char *method, JsonObject *params,
+	 guint timeout_ms, GError **error)
 {
 	JsonObject *result = NULL;
 	char *text;
@@ -229,8 +239,7 @@ cdp_call(Cdp *cdp, const char *session, const char *method,
 }
 
 JsonNode *
-cdp_eval(Cdp *cdp, const char *session, const char *expression,
-	 GError **error)
+cdp_eval(Cdp *cdp, const char *session, const char *expression, GError **error)
 {
 	JsonObject *params = json_object_new();
 	JsonObject *result, *value, *thrown;
@@ -239,23 +248,22 @@ cdp_eval(Cdp *cdp, const char *session, const char *expression,
 	json_object_set_string_member(params, "expression", expression);
 	json_object_set_boolean_member(params, "returnByValue", TRUE);
 	json_object_set_boolean_member(params, "awaitPromise", TRUE);
-	result = cdp_call(cdp, session, "Runtime.evaluate", params, 30000,
-			  error);
+	result =
+	    cdp_call(cdp, session, "Runtime.evaluate", params, 30000, error);
 	if (result == NULL)
 		return NULL;
-	thrown = json_object_get_object_member(result, "exceptionDetails");
-	value = json_object_get_object_member(result, "result");
+	thrown = object_member(result, "exceptionDetails");
+	value = object_member(result, "result");
 	if (thrown != NULL || value == NULL) {
-		JsonObject *exc = thrown != NULL ? json_object_get_object_member(
-							   thrown, "exception")
-						 : NULL;
+		JsonObject *exc =
+		    thrown != NULL ? object_member(thrown, "exception") : NULL;
 
-		g_set_error(
-			error, G_IO_ERROR, G_IO_ERROR_FAILED, "%.80s…: %s",
-			expression,
-			exc != NULL ? json_object_get_string_member_with_default(
-					      exc, "description", "threw")
-				    : "threw");
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%.80s…: %s",
+			    expression,
+			    exc != NULL
+				? json_object_get_string_member_with_default(
+				      exc, "description", "threw")
+				: "threw");
 	} else if (json_object_has_member(value, "value")) {
 		out = json_node_copy(json_object_get_member(value, "value"));
 	} else {
@@ -275,7 +283,7 @@ cdp_close(Cdp *cdp)
 		if (soup_websocket_connection_get_state(cdp->ws) ==
 		    SOUP_WEBSOCKET_STATE_OPEN)
 			soup_websocket_connection_close(
-				cdp->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+			    cdp->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 		g_object_unref(cdp->ws);
 	}
 	g_clear_error(&cdp->connect_error);

@@ -298,6 +298,10 @@ test_jobs_survive_restarts(Fixture *f, gconstpointer data)
 	g_assert_cmpint(store_job_requeue(s, 3, "stopped 3 times", &error), ==,
 			1);
 	assert_job(s, "j1", "failed", 3);
+	got = store_job_get(s, "j1", &error);
+	g_assert_cmpstr(got->reason, ==, "stopped 3 times");
+	g_assert_cmpstr(got->reason_code, ==, "interrupted");
+	store_job_free(got);
 
 	g_assert_true(store_job_start(s, "j2", 40, &error));
 	g_assert_true(store_job_finish(s, &done, &error));
