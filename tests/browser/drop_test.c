@@ -22,6 +22,7 @@
 
 #include "tests/browser/cdp.h"
 #include "tests/check.h"
+#include "tests/shot.h"
 
 #define SKIP 77
 
@@ -245,19 +246,6 @@ start_server(const char *evidcheck, const char *work, char **url,
 	g_free(db);
 	g_free(data);
 	return p;
-}
-
-/* Chromium as Debian and others name it. Caller owns, or NULL. */
-static char *
-find_chromium(void)
-{
-	static const char *const names[] = {"chromium", "chromium-browser",
-					    "google-chrome"};
-	char *path = NULL;
-
-	for (guint i = 0; i < G_N_ELEMENTS(names) && path == NULL; i++)
-		path = g_find_program_in_path(names[i]);
-	return path;
 }
 
 /* The DevTools URL Chromium wrote to PROFILE/DevToolsActivePort: its
@@ -757,27 +745,6 @@ check_result(JsonObject *r)
 			   json_object_get_string_member(r, "report"));
 }
 
-/* Share of pixels not near white, and how many are the verdict's red
- * (#c62828). */
-static void
-measure(PIX *pix, double *inked, guint *red)
-{
-	int w = pixGetWidth(pix), h = pixGetHeight(pix);
-	guint n = 0;
-
-	*red = 0;
-	for (int y = 0; y < h; y++) {
-		for (int x = 0; x < w; x++) {
-			l_int32 r, g, b;
-
-			pixGetRGBPixel(pix, x, y, &r, &g, &b);
-			n += r < 235 || g < 235 || b < 235;
-			*red += r > 170 && r < 220 && g < 70 && b < 70;
-		}
-	}
-	*inked = (double)n / ((double)w * h);
-}
-
 /* The PNG shows a styled page: text and cards inked, and with RED the
  * verdict's red. */
 static void
@@ -791,7 +758,7 @@ check_png(const guchar *png, gsize len, const char *path, gboolean red_too)
 	if (pix == NULL) {
 		check_fail("%s: not a PNG", path);
 	} else {
-		measure(pix, &inked, &red);
+		shot_measure(pix, &inked, &red);
 		printf("%s: %dx%d, %.1f %% inked, %u verdict-red pixels\n",
 		       path, pixGetWidth(pix), pixGetHeight(pix), inked * 100,
 		       red);
@@ -978,7 +945,7 @@ main(int argc, char **argv)
 			"usage: drop_test EVIDCHECK CLAIM_DIR OUT_DIR\n");
 		return 2;
 	}
-	chromium = find_chromium();
+	chromium = shot_find_chromium();
 	if (chromium == NULL) {
 		printf("chromium is not installed: skipped\n");
 		return SKIP;

@@ -11,23 +11,9 @@
 
 #include <glib.h>
 
+#include "tests/shot.h"
+
 #define SKIP 77
-
-/* Chromium as Debian and others name it. Caller owns, or NULL. */
-static char *
-find_chromium(void)
-{
-	static const char *const names[] = {"chromium", "chromium-browser",
-					    "google-chrome"};
-
-	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *path = g_find_program_in_path(names[i]);
-
-		if (path != NULL)
-			return path;
-	}
-	return NULL;
-}
 
 static gboolean
 screenshot(const char *chromium, const char *report, const char *png)
@@ -69,27 +55,6 @@ screenshot(const char *chromium, const char *report, const char *png)
 	return ok;
 }
 
-/* Share of pixels that are not near white, and how many are the badge's
- * red (#c62828). */
-static void
-measure(PIX *pix, double *inked, guint *red)
-{
-	int w = pixGetWidth(pix), h = pixGetHeight(pix);
-	guint n = 0;
-
-	*red = 0;
-	for (int y = 0; y < h; y++) {
-		for (int x = 0; x < w; x++) {
-			l_int32 r, g, b;
-
-			pixGetRGBPixel(pix, x, y, &r, &g, &b);
-			n += r < 235 || g < 235 || b < 235;
-			*red += r > 170 && r < 220 && g < 70 && b < 70;
-		}
-	}
-	*inked = (double)n / ((double)w * h);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -102,7 +67,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: html_shot REPORT.html OUT.png\n");
 		return 2;
 	}
-	chromium = find_chromium();
+	chromium = shot_find_chromium();
 	if (chromium == NULL) {
 		printf("chromium is not installed: skipped\n");
 		return SKIP;
@@ -117,7 +82,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	pix = pixConvertTo32(raw);
-	measure(pix, &inked, &red);
+	shot_measure(pix, &inked, &red);
 	printf("%s: %dx%d, %.1f %% inked, %u badge-red pixels\n", argv[2],
 	       pixGetWidth(pix), pixGetHeight(pix), inked * 100, red);
 	pixDestroy(&pix);
