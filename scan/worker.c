@@ -212,6 +212,17 @@ arm_alarm(const ScanWireJob *job)
 	alarm(seconds > 0 ? (unsigned)seconds + 30 : 0);
 }
 
+/* A reader whose scan is gone (killed outright: nobody closed its
+ * socket) ends within half a second, even in the middle of a page. */
+static gpointer
+watch_parent(gpointer parent)
+{
+	while (getppid() == (pid_t)GPOINTER_TO_INT(parent))
+		g_usleep(G_USEC_PER_SEC / 2);
+	_exit(3);
+	return NULL;
+}
+
 int
 scan_worker_main(const char *tessdata)
 {
@@ -228,6 +239,8 @@ scan_worker_main(const char *tessdata)
 		return 2;
 	}
 	close(null);
+	g_thread_unref(g_thread_new("parent", watch_parent,
+				    GINT_TO_POINTER((int)getppid())));
 	while ((request = read_request(fd)) != NULL) {
 		GError *error = NULL;
 		ScanWireJob *job = scan_wire_job_new(request, &error);

@@ -136,6 +136,7 @@ finish(ServeRun *run)
 	char *report = g_build_filename(run->dir, "report.json", NULL);
 	StoreJob job = {.id = run->id,
 			.finished_at = g_get_real_time() / G_USEC_PER_SEC,
+			.files = run->files,
 			.files_done = run->files_done,
 			.pages_done = run->pages_done,
 			.pages_total = run->pages};

@@ -286,7 +286,8 @@ add_done(Server *s, JsonBuilder *b, const StoreJob *job)
 static void
 add_progress(JsonBuilder *b, const StoreJob *job, const ServeRun *run)
 {
-	add_int(b, "files", job->files);
+	add_int(b, "files",
+		run != NULL && run->files > 0 ? run->files : job->files);
 	add_int(b, "files_done",
 		run != NULL ? run->files_done : job->files_done);
 	add_int(b, "pages_done",

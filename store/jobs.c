@@ -143,7 +143,8 @@ store_job_finish(Store *store, const StoreJob *job, GError **error)
 	    store,
 	    "UPDATE job SET status = ?2, finished_at = ?3, files_done = ?4, "
 	    "pages_done = ?5, pages_total = ?6, verdict = ?7, reason = ?8, "
-	    "reason_code = ?9 WHERE id = ?1",
+	    "reason_code = ?9, files = CASE WHEN ?10 > 0 THEN ?10 ELSE files "
+	    "END WHERE id = ?1",
 	    error);
 
 	if (st == NULL)
@@ -157,6 +158,7 @@ store_job_finish(Store *store, const StoreJob *job, GError **error)
 	store_bind_text(st, 7, job->verdict);
 	store_bind_text(st, 8, job->reason);
 	store_bind_text(st, 9, job->reason_code);
+	sqlite3_bind_int(st, 10, job->files);
 	return store_step_done(store, st, error, "finishing a job");
 }
 

@@ -387,7 +387,8 @@ gboolean store_job_start(Store *store, const char *id, gint64 at,
 			 GError **error);
 
 /* JOB's end: its status ("done" or "failed"), finished_at, progress,
- * verdict and reason. */
+ * verdict and reason; FILES, when above 0, the files the scan read (an
+ * upload's claim.json and hidden files are not evidence). */
 gboolean store_job_finish(Store *store, const StoreJob *job, GError **error);
 
 /* Job ID back to queued, its attempt not counted: the server was asked

@@ -1,6 +1,7 @@
 /* check.h - what the tests' checker programs (e2e_check, html_check,
- * hostile_check, fault_check) share: failures said and counted as they
- * are found, so one run lists them all, and reading a JSON report. */
+ * hostile_check, fault_check, serve_test, drop_test) share: failures said and
+ * counted as they are found, so one run lists them all, and reading a JSON
+ * report. */
 #ifndef EVIDCHECK_TESTS_CHECK_H
 #define EVIDCHECK_TESTS_CHECK_H
 
@@ -15,5 +16,12 @@ int check_failures(void);
 /* The string member KEY of O, or NULL when it is absent, null or not a
  * value. Borrowed from O. */
 const char *check_str_member(JsonObject *o, const char *key);
+
+/* The findings of REPORT against an expected.json EXP (tests/e2e): each
+ * finding it lists ("code", and when given "item", "severity", a
+ * "document" a ref starts with, "message_contains") matches a distinct
+ * one of the report's; with "only_these_findings" there is no other.
+ * Failures are said with WHAT (may be NULL) in front. */
+void check_findings(JsonObject *report, JsonObject *exp, const char *what);
 
 #endif

@@ -273,6 +273,18 @@ http_post(Client *c, const char *path, const char *content_type, GBytes *body,
 	return request_send(c, msg);
 }
 
+Reply *
+http_post_chunked(Client *c, const char *path, const char *content_type,
+		  GBytes *body)
+{
+	SoupMessage *msg = message(c, "POST", path);
+	GInputStream *in = g_memory_input_stream_new_from_bytes(body);
+
+	soup_message_set_request_body(msg, content_type, in, -1);
+	g_object_unref(in);
+	return request_send(c, msg);
+}
+
 void
 reply_free(Reply *r)
 {

@@ -72,6 +72,11 @@ Reply *http_get(Client *c, const char *path);
 Reply *http_post(Client *c, const char *path, const char *content_type,
 		 GBytes *body, gboolean expect_continue);
 
+/* The same with BODY sent in chunks (Transfer-Encoding: chunked: no
+ * Content-Length to judge it by before it is read). */
+Reply *http_post_chunked(Client *c, const char *path, const char *content_type,
+			 GBytes *body);
+
 void reply_free(Reply *r);
 
 /* The JSON object of R, or NULL. Borrowed. */

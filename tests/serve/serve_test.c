@@ -7,23 +7,28 @@
  *            uploads (unsafe names, broken multipart, bad claim.json,
  *            unknown ids) and half-sent requests that must not block
  *            anyone else;
- *   limits   --max-upload-mb, --max-files and --queue (413, 429);
+ *   limits   --max-upload-mb (413, and chunked bodies refused),
+ *            --max-files (413) and --queue (429; a queued job's report
+ *            is 409);
  *   tokens   --token-file: 401 without a token, scopes kept apart;
  *   restart  kill -9 with jobs queued and running, then a restart: they
- *            end done; an unfinished upload folder is swept; a job
- *            interrupted three times fails.
+ *            end done with their files kept, and no process of the
+ *            killed server is left; unfinished upload folders are
+ *            swept; a job interrupted three times fails.
  * usage: serve_test MODE EVIDCHECK WORK CLAIM EXPECTED_JSON SLOW1 SLOW2
  * WORK is made afresh; CLAIM is the recipe's generated claim folder,
  * EXPECTED_JSON its expected.json; SLOW1 and SLOW2 are claims of
  * scanned pages (seconds of OCR each, none shared). */
-#include <dirent.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "ingest/ingest.h"
 #include "tests/check.h"
 #include "tests/serve/serve_client.h"
 
@@ -358,61 +363,6 @@ document_type(JsonObject *report, const char *file)
 
 /* ---- the report against expected.json ----------------------------------
  */
-
-static gboolean
-finding_matches(JsonObject *a, JsonObject *e)
-{
-	const char *item = check_str_member(e, "item");
-	const char *sev = check_str_member(e, "severity");
-	const char *doc = check_str_member(e, "document");
-
-	return g_strcmp0(check_str_member(a, "code"),
-			 check_str_member(e, "code")) == 0 &&
-	       (item == NULL ||
-		g_strcmp0(check_str_member(a, "item"), item) == 0) &&
-	       (sev == NULL ||
-		g_strcmp0(check_str_member(a, "severity"), sev) == 0) &&
-	       (doc == NULL || refs_have(a, doc));
-}
-
-/* Every finding expected.json lists matches a distinct one of the
- * report's; with "only_these_findings", there is no other. */
-static void
-check_findings(JsonObject *report, JsonObject *exp, const char *what)
-{
-	JsonArray *actual = arr_member(report, "findings");
-	JsonArray *want = arr_member(exp, "findings");
-	guint n = actual != NULL ? json_array_get_length(actual) : 0;
-	gboolean *used = g_new0(gboolean, n + 1);
-	gboolean only =
-	    json_object_has_member(exp, "only_these_findings") &&
-	    json_object_get_boolean_member(exp, "only_these_findings");
-
-	for (guint i = 0; want != NULL && i < json_array_get_length(want);
-	     i++) {
-		JsonObject *e = json_array_get_object_element(want, i);
-		gboolean found = FALSE;
-
-		for (guint j = 0; j < n && !found; j++)
-			if (!used[j] &&
-			    finding_matches(
-				json_array_get_object_element(actual, j), e))
-				used[j] = found = TRUE;
-		if (!found)
-			check_fail("%s: expected finding %s (item %s, document "
-				   "%s) not in the report",
-				   what, check_str_member(e, "code"),
-				   check_str_member(e, "item"),
-				   check_str_member(e, "document"));
-	}
-	for (guint j = 0; only && j < n; j++)
-		if (!used[j])
-			check_fail("%s: unexpected finding %s", what,
-				   check_str_member(
-				       json_array_get_object_element(actual, j),
-				       "code"));
-	g_free(used);
-}
 
 /* expected.json's "documents" (file -> type): the files arrived under
  * their sub-folders and were read as the recipe drew them. */
@@ -779,8 +729,15 @@ check_directions(Client *c, const char *policy, const char *claim_dir)
 		const char *id = check_str_member(d, "id");
 		const char *name = check_str_member(d, "name");
 
+		JsonNode *agency = json_object_get_member(d, "agency_allowed");
+
 		if (id == NULL || name == NULL || *name == '\0')
 			check_fail("direction %u has no id or no name", i);
+		if (agency == NULL || !JSON_NODE_HOLDS_VALUE(agency) ||
+		    json_node_get_value_type(agency) != G_TYPE_BOOLEAN ||
+		    arr_member(d, "scenes") == NULL)
+			check_fail("direction %s: no agency_allowed or scenes",
+				   id);
 		seen = seen || g_strcmp0(id, want) == 0;
 	}
 	if (!seen)
@@ -860,9 +817,31 @@ copy_part(const char *from, const char *to, double share, GError **error)
 	return ok;
 }
 
+/* The damaged claim's claim.json, sent as the `claim` part, and another
+ * sent as a file named claim.json, which the part must win over. */
+#define DAMAGED_CLAIM  "{\"claim_id\": \"GXFWQ-2026-DAMAGED\"}"
+#define NOT_THIS_CLAIM "{\"claim_id\": \"GXFWQ-2026-NOT-THIS-ONE\"}"
+
+static Reply *
+post_damaged(Client *c, const char *dir, int *n_files)
+{
+	Form *f = form_new();
+	GError *error = NULL;
+
+	*n_files = form_add_claim_dir(f, dir, &error);
+	if (*n_files < 0) {
+		check_fail("cannot read %s: %s", dir, error->message);
+		g_clear_error(&error);
+	}
+	form_add(f, "files", "claim.json", NOT_THIS_CLAIM,
+		 strlen(NOT_THIS_CLAIM));
+	return post_form(c, f, TRUE);
+}
+
 /* A claim of one good document, the first 40 % of another and 4 KiB of
  * noise named .pdf (WORK/input/damaged): done, one UNREADABLE_FILE for
- * each broken file, the good one read as the recipe drew it. */
+ * each broken file, the good one read as the recipe drew it, the claim
+ * id the `claim` part's. */
 static void
 upload_damaged(Client *c, Env *e)
 {
@@ -873,6 +852,7 @@ upload_damaged(Client *c, Env *e)
 	char *to = good != NULL ? g_build_filename(dir, good, NULL) : NULL;
 	char *cut = g_build_filename(dir, "坏", "truncated.pdf", NULL);
 	char *noise = g_build_filename(dir, "坏", "noise.pdf", NULL);
+	char *claim = g_build_filename(dir, "claim.json", NULL);
 	guint8 bytes[4096];
 	GError *error = NULL;
 	int n_files = 0;
@@ -885,12 +865,13 @@ upload_damaged(Client *c, Env *e)
 		bytes[i] = (guint8)((i * 2654435761u) >> 13);
 	if (good == NULL || !copy_part(from, to, 1, &error) ||
 	    !copy_part(from, cut, 0.4, &error) ||
-	    !g_file_set_contents(noise, (char *)bytes, sizeof bytes, &error)) {
+	    !g_file_set_contents(noise, (char *)bytes, sizeof bytes, &error) ||
+	    !g_file_set_contents(claim, DAMAGED_CLAIM, -1, &error)) {
 		check_fail("cannot make the damaged claim: %s",
 			   error != NULL ? error->message : "no document");
 		goto out;
 	}
-	r = post_dir(c, dir, &n_files);
+	r = post_damaged(c, dir, &n_files);
 	id = accepted_id(c, r, "POST the damaged claim");
 	job = id != NULL ? wait_done(c, id, "the damaged claim") : NULL;
 	if (job == NULL)
@@ -915,6 +896,7 @@ out:
 		json_node_unref(job);
 	reply_free(r);
 	g_free(id);
+	g_free(claim);
 	g_free(noise);
 	g_free(cut);
 	g_free(to);
@@ -1074,7 +1056,8 @@ expect_404(Client *c, const char *path)
 static void
 unknown_ids(Client *c, const char *known)
 {
-	char *page = g_strdup_printf("/v1/claims/%s/pages/9999.jpg", known);
+	char *page = g_strdup_printf("/v1/claims/%s/pages/9999.jpg",
+				     known != NULL ? known : "x");
 	Reply *r;
 
 	expect_404(c, "/v1/claims/0123456789abcdef0123456789abcdef");
@@ -1089,8 +1072,7 @@ unknown_ids(Client *c, const char *known)
 	g_free(page);
 }
 
-/* Nothing but E's own folders in WORK, no "evil-" file anywhere in it,
- * and in DATA/claims one folder per accepted upload, nothing else. */
+/* A file an unsafe name meant to write. */
 static int
 find_evil(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -1101,6 +1083,8 @@ find_evil(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return 0;
 }
 
+/* Nothing but E's own folders in WORK, no "evil-" file anywhere in it,
+ * and in DATA/claims one folder per accepted upload, nothing else. */
 static void
 check_no_stray(Env *e, guint accepted)
 {
@@ -1191,8 +1175,41 @@ form_of(int n)
 	return f;
 }
 
+/* The value of option NAME in ARGS (NULL ended), as a number. */
+static gint64
+arg_value(const char *const *args, const char *name)
+{
+	for (const char *const *a = args; *a != NULL; a++)
+		if (strcmp(*a, name) == 0 && a[1] != NULL)
+			return g_ascii_strtoll(a[1], NULL, 10);
+	return -1;
+}
+
+/* GET /v1/health says the limits the server was started with, and the
+ * largest file scan reads (ingest.h). */
+static void
+check_limits(Client *c, const char *const *args)
+{
+	Reply *r = http_get(c, "/v1/health");
+	JsonObject *o = reply_object(r);
+
+	if (expect_reply(r, 200, NULL, "GET /v1/health") &&
+	    (int_member(o, "max_upload_mb", -1) !=
+		 arg_value(args, "--max-upload-mb") ||
+	     int_member(o, "max_files", -1) != arg_value(args, "--max-files") ||
+	     int_member(o, "max_file_mb", -1) != INGEST_MAX_FILE_BYTES >> 20))
+		check_fail("health's limits: max_upload_mb %" G_GINT64_FORMAT
+			   ", max_files %" G_GINT64_FORMAT
+			   ", max_file_mb %" G_GINT64_FORMAT,
+			   int_member(o, "max_upload_mb", -1),
+			   int_member(o, "max_files", -1),
+			   int_member(o, "max_file_mb", -1));
+	reply_free(r);
+}
+
 /* Over --max-upload-mb 1: 413 too_large, whether the client waits for
- * 100 Continue (the server may refuse on the headers) or sends all. */
+ * 100 Continue (the server may refuse on the headers) or sends all; in
+ * chunks, refused too. */
 static void
 too_large(Client *c)
 {
@@ -1214,6 +1231,11 @@ too_large(Client *c)
 	expect_reply(r, 413, "too_large", "1.5 MiB sent whole");
 	reply_free(r);
 	expect_health(c, "too_large");
+	/* No length to judge by: refused before it is read. */
+	r = http_post_chunked(c, "/v1/claims", type, body);
+	expect_reply(r, 411, "length_required", "1.5 MiB in chunks");
+	reply_free(r);
+	expect_health(c, "a chunked upload");
 	g_bytes_unref(body);
 	g_free(type);
 	g_free(blob);
@@ -1298,6 +1320,7 @@ mode_limits(Env *e)
 	if (!start(e, &s, args))
 		return;
 	c = client_new(s.base, 60);
+	check_limits(c, args);
 	too_large(c);
 	r = post_form(c, form_of(6), TRUE);
 	expect_reply(r, 413, "too_many_files", "6 files, --max-files 5");
@@ -1428,39 +1451,106 @@ out:
 /* ---- restart ------------------------------------------------------------
  */
 
-/* Processes whose command line names E's data folder, the servers gone:
- * scans that outlived the server killed with SIGKILL. Said, and killed
- * (they would race the restarted server's scan of the same job). */
-static void
-check_orphans(Env *e)
+/* The parent of process PID, or 0; *ZOMBIE when it is one. */
+static int
+parent_of(int pid, gboolean *zombie)
 {
-	GDir *d;
+	char *file = g_strdup_printf("/proc/%d/stat", pid);
+	char *stat = NULL;
+	const char *close;
+	int ppid = 0;
+	char state = 0;
+
+	/* "PID (COMM) STATE PPID ...": COMM may hold spaces and ')'. */
+	if (g_file_get_contents(file, &stat, NULL, NULL) &&
+	    (close = strrchr(stat, ')')) != NULL &&
+	    sscanf(close + 1, " %c %d", &state, &ppid) != 2)
+		ppid = 0;
+	if (zombie != NULL)
+		*zombie = state == 'Z' || state == 0;
+	g_free(stat);
+	g_free(file);
+	return ppid;
+}
+
+/* The processes under PID now: its scans and their reading processes. */
+static GArray *
+descendants(int pid)
+{
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+	GHashTable *parent = g_hash_table_new(NULL, NULL);
+	GDir *d = g_dir_open("/proc", 0, NULL);
 	const char *name;
 
-	sleep_ms(500);
-	d = g_dir_open("/proc", 0, NULL);
 	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
-		char *file = g_strdup_printf("/proc/%s/cmdline", name);
-		char *cmd = NULL;
-		gsize n = 0;
-		int pid = atoi(name);
+		int p = atoi(name);
 
-		if (pid > 0 && pid != getpid() &&
-		    g_file_get_contents(file, &cmd, &n, NULL)) {
-			for (gsize i = 0; i + 1 < n; i++)
-				cmd[i] = cmd[i] == '\0' ? ' ' : cmd[i];
-			if (strstr(cmd, e->data) != NULL) {
-				check_fail("process %d outlived its server "
-					   "(SIGKILL): %s",
-					   pid, cmd);
-				kill(pid, SIGKILL);
-			}
+		if (p > 0)
+			g_hash_table_insert(
+			    parent, GINT_TO_POINTER(p),
+			    GINT_TO_POINTER(parent_of(p, NULL)));
+	}
+	if (d != NULL)
+		g_dir_close(d);
+	g_array_append_val(out, pid);
+	/* Breadth first: OUT grows while it is walked. */
+	for (guint i = 0; i < out->len; i++) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, parent);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			int child = GPOINTER_TO_INT(k);
+
+			if (GPOINTER_TO_INT(v) == g_array_index(out, int, i))
+				g_array_append_val(out, child);
+		}
+	}
+	g_array_remove_index(out, 0);
+	g_hash_table_unref(parent);
+	return out;
+}
+
+/* Every process of PIDS is gone within 2 s of its server's SIGKILL (a
+ * scan or reader that outlived it would race the restarted server's
+ * scan of the same job, and cost a core for nothing). Those left are
+ * said, and killed. */
+static void
+check_gone(GArray *pids)
+{
+	double until = now_s() + 2;
+	guint alive = pids->len;
+
+	while (alive > 0 && now_s() < until) {
+		alive = 0;
+		for (guint i = 0; i < pids->len; i++) {
+			gboolean zombie = TRUE;
+
+			parent_of(g_array_index(pids, int, i), &zombie);
+			alive += !zombie;
+		}
+		if (alive > 0)
+			sleep_ms(50);
+	}
+	for (guint i = 0; alive > 0 && i < pids->len; i++) {
+		int pid = g_array_index(pids, int, i);
+		gboolean zombie = TRUE;
+		char *cmd = NULL;
+		char *file = g_strdup_printf("/proc/%d/cmdline", pid);
+		gsize n = 0;
+
+		parent_of(pid, &zombie);
+		if (!zombie && g_file_get_contents(file, &cmd, &n, NULL)) {
+			for (gsize j = 0; j + 1 < n; j++)
+				cmd[j] = cmd[j] == '\0' ? ' ' : cmd[j];
+			check_fail("process %d outlived its server's SIGKILL "
+				   "by 2 s: %s",
+				   pid, cmd);
+			kill(pid, SIGKILL);
 		}
 		g_free(cmd);
 		g_free(file);
 	}
-	if (d != NULL)
-		g_dir_close(d);
 }
 
 /* Kill S with SIGKILL, then start it again (on the same data and
@@ -1468,11 +1558,16 @@ check_orphans(Env *e)
 static gboolean
 kill_and_restart(Env *e, Server *s, Client **c, const char *const *args)
 {
+	const char *ident = g_subprocess_get_identifier(s->proc);
+	GArray *under = descendants(ident != NULL ? atoi(ident) : -1);
+
+	printf("SIGKILL to the server and its %u processes\n", under->len);
 	server_kill(s);
 	server_clear(s);
 	client_free(*c);
 	*c = NULL;
-	check_orphans(e);
+	check_gone(under);
+	g_array_unref(under);
 	if (!start(e, s, args))
 		return FALSE;
 	*c = client_new(s->base, 60);
@@ -1536,25 +1631,35 @@ check_swept(Env *e)
 	}
 }
 
-/* Wait until job ID runs; FALSE (said) when it ends first. */
+/* Wait until job ID runs with at least FILES files opened (by reading
+ * processes; their pages not read yet); FALSE (said) when it ends
+ * first. */
 static gboolean
-wait_running(Client *c, const char *id, const char *what)
+wait_running(Client *c, const char *id, gint64 files, const char *what)
 {
 	double until = now_s() + JOB_TIMEOUT;
-	char *st = g_strdup("");
-	gboolean ok;
+	gboolean ok = FALSE, over = FALSE;
+	char *st = NULL;
 
-	while (now_s() < until && !g_str_equal(st, "running") &&
-	       !g_str_equal(st, "done") && !g_str_equal(st, "failed")) {
+	while (!ok && !over && now_s() < until) {
+		Reply *r = get_job(c, id);
+		JsonObject *o = reply_object(r);
+
 		g_free(st);
-		sleep_ms(20);
-		st = job_status(c, id);
+		st = g_strdup(check_str_member(o, "status"));
+		ok = g_strcmp0(st, "running") == 0 &&
+		     int_member(o, "files_done", 0) >= files;
+		over = r->status != 200 || g_strcmp0(st, "done") == 0 ||
+		       g_strcmp0(st, "failed") == 0;
+		reply_free(r);
+		if (!ok && !over)
+			sleep_ms(20);
 	}
-	ok = g_str_equal(st, "running");
 	if (!ok)
-		check_fail("%s: the slow claim is %s, not running: slower "
-			   "claims are needed",
-			   what, st);
+		check_fail("%s: the slow claim is %s, not running with "
+			   "%" G_GINT64_FORMAT
+			   " files open: slower claims are needed",
+			   what, st, files);
 	g_free(st);
 	return ok;
 }
@@ -1571,7 +1676,7 @@ three_strikes(Env *e, Server *s, Client **c, const char *const *args)
 	reply_free(r);
 	for (int k = 1; id != NULL && k <= 3; k++) {
 		char *what = g_strdup_printf("before kill %d", k);
-		gboolean ok = wait_running(*c, id, what) &&
+		gboolean ok = wait_running(*c, id, 0, what) &&
 			      kill_and_restart(e, s, c, args);
 
 		g_free(what);
@@ -1586,10 +1691,12 @@ three_strikes(Env *e, Server *s, Client **c, const char *const *args)
 		       check_str_member(o, "reason"));
 	if (o != NULL &&
 	    (g_strcmp0(check_str_member(o, "status"), "failed") != 0 ||
-	     check_str_member(o, "reason") == NULL))
-		check_fail("a job interrupted three times ended %s (%s), not "
-			   "failed with a reason",
+	     check_str_member(o, "reason") == NULL ||
+	     g_strcmp0(check_str_member(o, "reason_code"), "interrupted") != 0))
+		check_fail("a job interrupted three times ended %s (%s, %s), "
+			   "not failed, interrupted, with a reason",
 			   check_str_member(o, "status"),
+			   check_str_member(o, "reason_code"),
 			   check_str_member(o, "reason"));
 out:
 	if (job != NULL)
@@ -1618,6 +1725,8 @@ mode_restart(Env *e)
 	reply_free(r);
 	if (slow == NULL || claim == NULL)
 		goto out;
+	/* A file opened: the scan's reading processes are up. */
+	wait_running(c, slow, 1, "before the kill");
 	st = job_status(c, claim);
 	{
 		char *st1 = job_status(c, slow);
@@ -1696,6 +1805,74 @@ env_clear(Env *e)
 	g_free(e->logs);
 }
 
+/* ---- failures -----------------------------------------------------------
+ */
+
+/* Job ID ends failed with reason code CODE and a reason holding WORDS. */
+static void
+expect_failed(Client *c, const char *id, const char *code, const char *words,
+	      const char *what)
+{
+	JsonNode *job = wait_job(c, id, JOB_TIMEOUT);
+	JsonObject *o = job != NULL ? json_node_get_object(job) : NULL;
+	const char *reason = check_str_member(o, "reason");
+
+	if (o != NULL &&
+	    (g_strcmp0(check_str_member(o, "status"), "failed") != 0 ||
+	     g_strcmp0(check_str_member(o, "reason_code"), code) != 0 ||
+	     reason == NULL || strstr(reason, words) == NULL))
+		check_fail("%s: job %s ended %s (%s: %s); expected failed (%s: "
+			   "...%s...)",
+			   what, id, check_str_member(o, "status"),
+			   check_str_member(o, "reason_code"), reason, code,
+			   words);
+	if (job != NULL)
+		json_node_unref(job);
+}
+
+/* Upload DIR to a server started with EXTRA and check its job fails as
+ * CODE says, and that the server still serves and stops cleanly. */
+static void
+fail_one(Env *e, const char *const *extra, const char *dir, const char *code,
+	 const char *words, const char *what)
+{
+	Server s;
+	Client *c;
+	Reply *r;
+	char *id;
+
+	if (!start(e, &s, extra))
+		return;
+	c = client_new(s.base, 60);
+	r = post_dir(c, dir, NULL);
+	id = accepted_id(c, r, what);
+	reply_free(r);
+	if (id != NULL)
+		expect_failed(c, id, code, words, what);
+	expect_health(c, what);
+	client_free(c);
+	stop(&s);
+	g_free(id);
+}
+
+/* A scan that overruns the job deadline, or dies outright, fails its job
+ * with the reason; the server goes on. */
+static void
+mode_failures(Env *e)
+{
+	const char *deadline[] = {"--job-deadline", "1", NULL};
+
+	/* Two scanned pages: seconds of OCR, past one second. */
+	fail_one(e, deadline, e->slow1, "deadline", "longer than 1 s",
+		 "a scan past --job-deadline 1");
+	/* The scan kills itself with SIGKILL before writing its reports
+	 * (store_test_kill in cmd_scan.c), as a crash would end it. */
+	g_setenv("EVIDCHECK_TEST_KILL", "scan-report", TRUE);
+	fail_one(e, NULL, e->claim, "crashed", "signal 9",
+		 "a scan killed outright");
+	g_unsetenv("EVIDCHECK_TEST_KILL");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1705,15 +1882,17 @@ main(int argc, char **argv)
 	} modes[] = {{"api", mode_api},
 		     {"limits", mode_limits},
 		     {"tokens", mode_tokens},
-		     {"restart", mode_restart}};
+		     {"restart", mode_restart},
+		     {"failures", mode_failures}};
 	Env e;
 	double t = now_s();
 	int ran = 0;
 
 	if (argc != 8) {
-		fprintf(stderr, "usage: serve_test api|limits|tokens|restart "
-				"EVIDCHECK WORK CLAIM EXPECTED_JSON SLOW1 "
-				"SLOW2\n");
+		fprintf(stderr,
+			"usage: serve_test api|limits|tokens|restart|failures "
+			"EVIDCHECK WORK CLAIM EXPECTED_JSON SLOW1 "
+			"SLOW2\n");
 		return 2;
 	}
 	if (env_init(&e, argv))
