@@ -359,9 +359,9 @@ typedef struct {
 	int files;
 	gint64 bytes;
 	int files_done, pages_done, pages_total;
-	int attempts;  /* scans started */
-	char *verdict; /* when done */
-	char *reason;  /* when failed */
+	int attempts;	   /* scans started */
+	char *verdict;	   /* when done */
+	char *reason;	   /* when failed */
 	char *reason_code; /* when failed: docs/api.md */
 } StoreJob;
 

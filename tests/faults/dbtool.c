@@ -24,6 +24,8 @@
 
 #include <sqlite3.h>
 
+#include "store/store.h"
+
 static sqlite3 *
 open_db(const char *path)
 {
@@ -106,7 +108,7 @@ check(const char *path)
 	 * version (each step is one transaction): the next run goes on. */
 	v = version(db);
 	printf("version %d\n", v);
-	if (v < 0 || v > 6)
+	if (v < 0 || v > STORE_SCHEMA_VERSION)
 		bad = 1;
 	/* integrity_check prints one row "ok" when all is well. */
 	if (print_rows(db, "integrity",
