@@ -133,7 +133,7 @@ finish(ServeRun *run)
 {
 	Server *s = run->server;
 	int status = run->status;
-	char *report = g_build_filename(run->dir, "report.json", NULL);
+	char *report;
 	StoreJob job = {.id = run->id,
 			.finished_at = g_get_real_time() / G_USEC_PER_SEC,
 			.files = run->files,
@@ -145,6 +145,7 @@ finish(ServeRun *run)
 	if (run->finished)
 		return;
 	run->finished = TRUE;
+	report = g_build_filename(run->dir, "report.json", NULL);
 	g_cancellable_cancel(run->cancel);
 	if (run->deadline_source != 0)
 		g_source_remove(run->deadline_source);
