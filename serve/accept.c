@@ -4,6 +4,7 @@
  * into place, then the job is recorded; only then is 202 sent, so an
  * accepted claim survives any crash. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -78,6 +79,70 @@ refuse_early(SoupServerMessage *msg, guint status, const char *code,
 	serve_reply_error(msg, status, code, "%s", message);
 }
 
+/* An upload's body, written to an unlinked file as it arrives: the
+ * server's memory does not grow with the uploads it is receiving, and
+ * the parts are read back through a mapping. */
+typedef struct {
+	int fd;
+	int error; /* errno of a failed write, or 0 */
+} Body;
+
+#define BODY_KEY "evidcheck-body"
+
+static void
+body_free(gpointer data)
+{
+	Body *b = data;
+
+	close(b->fd);
+	g_free(b);
+}
+
+static void
+on_chunk(SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+	Body *b = data;
+	gsize len = 0;
+	const guint8 *p = g_bytes_get_data(chunk, &len);
+
+	(void)msg;
+	while (len > 0 && b->error == 0) {
+		ssize_t n = write(b->fd, p, len);
+
+		if (n < 0 && errno != EINTR)
+			b->error = errno;
+		if (n > 0) {
+			p += n;
+			len -= (gsize)n;
+		}
+	}
+}
+
+/* Spool MSG's body to disk instead of memory. Should no file be made,
+ * libsoup keeps the body in memory, as it does by default. */
+static void
+spool_body(Server *s, SoupServerMessage *msg)
+{
+	char *path = g_build_filename(s->claims_dir, ".body-XXXXXX", NULL);
+	int fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600);
+	Body *b;
+
+	if (fd < 0) {
+		g_warning("%s: %s; this upload is held in memory", path,
+			  g_strerror(errno));
+		g_free(path);
+		return;
+	}
+	g_unlink(path);
+	g_free(path);
+	b = g_new0(Body, 1);
+	b->fd = fd;
+	g_object_set_data_full(G_OBJECT(msg), BODY_KEY, b, body_free);
+	soup_message_body_set_accumulate(
+	    soup_server_message_get_request_body(msg), FALSE);
+	g_signal_connect(msg, "got-chunk", G_CALLBACK(on_chunk), b);
+}
+
 void
 serve_claims_early(Server *s, SoupServerMessage *msg)
 {
@@ -120,6 +185,8 @@ serve_claims_early(Server *s, SoupServerMessage *msg)
 		refuse_early(msg, SOUP_STATUS_BAD_REQUEST, "bad_multipart",
 			     "an upload is multipart/form-data, with a part "
 			     "'files' per file");
+	} else {
+		spool_body(s, msg);
 	}
 	g_free(text);
 }
@@ -278,16 +345,50 @@ take_part(Server *s, Parts *p, SoupMultipart *mp, int i)
 	return ok;
 }
 
+/* MSG's body: mapped from its spool file, or as libsoup kept it; NULL
+ * with P's refusal set when it could not be kept. */
+static GBytes *
+body_bytes(Parts *p, SoupServerMessage *msg)
+{
+	Body *b = g_object_get_data(G_OBJECT(msg), BODY_KEY);
+	GMappedFile *map;
+	GBytes *bytes;
+	GError *error = NULL;
+	int code;
+
+	if (b == NULL)
+		return soup_message_body_flatten(
+		    soup_server_message_get_request_body(msg));
+	map = b->error == 0 ? g_mapped_file_new_from_fd(b->fd, FALSE, &error)
+			    : NULL;
+	if (map != NULL) {
+		bytes = g_mapped_file_get_bytes(map);
+		g_mapped_file_unref(map);
+		return bytes;
+	}
+	code = b->error != 0 ? b->error : ENOMEM;
+	refuse(p,
+	       code == ENOSPC ? SOUP_STATUS_INSUFFICIENT_STORAGE
+			      : SOUP_STATUS_INTERNAL_SERVER_ERROR,
+	       code == ENOSPC ? "no_space" : "store",
+	       "the upload could not be kept: %s",
+	       error != NULL ? error->message : g_strerror(code));
+	g_clear_error(&error);
+	return NULL;
+}
+
 static gboolean
 read_parts(Server *s, Parts *p, SoupServerMessage *msg)
 {
-	SoupMessageBody *req = soup_server_message_get_request_body(msg);
-	GBytes *body = soup_message_body_flatten(req);
-	SoupMultipart *mp = soup_multipart_new_from_message(
-	    soup_server_message_get_request_headers(msg), body);
+	GBytes *body = body_bytes(p, msg);
+	SoupMultipart *mp =
+	    body != NULL
+		? soup_multipart_new_from_message(
+		      soup_server_message_get_request_headers(msg), body)
+		: NULL;
 	gboolean ok = mp != NULL;
 
-	if (!ok)
+	if (!ok && body != NULL)
 		refuse(p, SOUP_STATUS_BAD_REQUEST, "bad_multipart",
 		       "the body is not multipart/form-data, or it is cut "
 		       "short (no closing boundary)");
@@ -298,7 +399,8 @@ read_parts(Server *s, Parts *p, SoupServerMessage *msg)
 			    "no file: add a part 'files' per file");
 	if (mp != NULL)
 		soup_multipart_free(mp);
-	g_bytes_unref(body);
+	if (body != NULL)
+		g_bytes_unref(body);
 	return ok;
 }
 
@@ -483,8 +585,11 @@ serve_claims_clean(Server *s)
 		char *path = g_build_filename(s->claims_dir, name, NULL);
 		StoreJob *job = NULL;
 		GError *error = NULL;
+		/* A spooled body is unlinked as soon as it is made; one
+		 * left by a crash in between goes with the rest. */
 		gboolean part =
-		    name[0] == '.' && g_str_has_suffix(name, ".part");
+		    (name[0] == '.' && g_str_has_suffix(name, ".part")) ||
+		    g_str_has_prefix(name, ".body-");
 
 		if (!part && strlen(name) == 32)
 			job = store_job_get(s->store, name, &error);
