@@ -15,6 +15,7 @@ typedef struct {
 	int max_upload_mb;
 	int max_files;
 	int queue;
+	int keep_days;
 	char *policy;
 	char *rules;
 } Options;
@@ -58,6 +59,10 @@ option_context(Options *o)
 	     "Most files an upload (default 1000)", "N"},
 	    {"queue", 0, 0, G_OPTION_ARG_INT, &o->queue,
 	     "Most claims waiting before uploads get 429 (default 100)", "N"},
+	    {"keep-days", 0, 0, G_OPTION_ARG_INT, &o->keep_days,
+	     "Days a finished claim's files and report are kept (default "
+	     "30; -1: for ever)",
+	     "N"},
 	    {"policy", 0, 0, G_OPTION_ARG_STRING, &o->policy,
 	     "Policy edition (default: the newest)", "EDITION"},
 	    {"rules", 0, 0, G_OPTION_ARG_FILENAME, &o->rules,
@@ -93,7 +98,9 @@ options_check(const Options *o, int argc, GError **error)
 			error) &&
 	       in_range(o->max_upload_mb, 1, 4096, "max-upload-mb", error) &&
 	       in_range(o->max_files, 1, 100000, "max-files", error) &&
-	       in_range(o->queue, 1, 100000, "queue", error);
+	       in_range(o->queue, 1, 100000, "queue", error) &&
+	       (o->keep_days == -1 ||
+		in_range(o->keep_days, 1, 36500, "keep-days", error));
 }
 
 int
@@ -121,6 +128,7 @@ cli_serve(int argc, char **argv)
 			    .max_upload_mb = o.max_upload_mb,
 			    .max_files = o.max_files,
 			    .queue = o.queue,
+			    .keep_days = o.keep_days,
 			    .policy = o.policy,
 			    .rules_dir = o.rules,
 			    .executable = "/proc/self/exe"};

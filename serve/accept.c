@@ -575,31 +575,29 @@ out:
 	g_ptr_array_unref(p.files);
 }
 
-void
-serve_claims_clean(Server *s)
+/* Remove what in DIR no job names: half-written uploads and spooled
+ * bodies (a crash before they were renamed or unlinked), uploads written
+ * but never recorded (no 202 was sent for them), and the files of jobs
+ * expired by a sweep a crash cut short. */
+static void
+clean_dir(Server *s, const char *dir_path)
 {
-	GDir *dir = g_dir_open(s->claims_dir, 0, NULL);
+	GDir *dir = g_dir_open(dir_path, 0, NULL);
 	const char *name;
 
 	while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-		char *path = g_build_filename(s->claims_dir, name, NULL);
+		char *path = g_build_filename(dir_path, name, NULL);
 		StoreJob *job = NULL;
 		GError *error = NULL;
-		/* A spooled body is unlinked as soon as it is made; one
-		 * left by a crash in between goes with the rest. */
 		gboolean part =
 		    (name[0] == '.' && g_str_has_suffix(name, ".part")) ||
 		    g_str_has_prefix(name, ".body-");
 
 		if (!part && strlen(name) == 32)
 			job = store_job_get(s->store, name, &error);
-		/* Half-written, or written but never recorded (no 202 was
-		 * sent for it): nobody waits for it. */
 		if (part ||
 		    (strlen(name) == 32 && job == NULL && error == NULL)) {
-			g_message("removing %s: an upload that never became a "
-				  "job",
-				  path);
+			g_message("removing %s: no job has it", path);
 			serve_remove_tree(path);
 		}
 		g_clear_error(&error);
@@ -608,4 +606,43 @@ serve_claims_clean(Server *s)
 	}
 	if (dir != NULL)
 		g_dir_close(dir);
+}
+
+void
+serve_claims_clean(Server *s)
+{
+	clean_dir(s, s->claims_dir);
+	clean_dir(s, s->jobs_dir);
+}
+
+void
+serve_claims_expire(Server *s)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	GError *error = NULL;
+	GPtrArray *ids;
+
+	if (s->keep_days <= 0)
+		return;
+	ids = store_job_expire(s->store, now - (gint64)s->keep_days * 86400,
+			       &error);
+	if (ids == NULL) {
+		g_warning("%s", error->message);
+		g_error_free(error);
+		return;
+	}
+	for (guint i = 0; i < ids->len; i++) {
+		const char *id = g_ptr_array_index(ids, i);
+		char *claim = g_build_filename(s->claims_dir, id, NULL);
+		char *job = g_build_filename(s->jobs_dir, id, NULL);
+
+		serve_remove_tree(claim);
+		serve_remove_tree(job);
+		g_free(job);
+		g_free(claim);
+	}
+	if (ids->len > 0)
+		g_message("%u claims older than %d days removed", ids->len,
+			  s->keep_days);
+	g_ptr_array_unref(ids);
 }

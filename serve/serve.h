@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define SERVE_QUEUE		   100
 /* claim.json is a handful of keys. */
 #define SERVE_MAX_CLAIM_BYTES (64 * 1024)
+/* Uploads hold invoices and contracts: a finished claim's files, report
+ * and job are removed this many days after it ended. */
+#define SERVE_KEEP_DAYS 30
 /* A job the server was stopped during this many times fails. */
 #define SERVE_MAX_ATTEMPTS 3
 
@@ -32,8 +35,10 @@ typedef struct {
 	int max_upload_mb;	/* <= 0: the default */
 	int max_files;		/* <= 0: the default */
 	int queue;		/* jobs waiting; <= 0: the default */
-	const char *policy;	/* as scan's --policy; NULL: the newest */
-	const char *rules_dir;	/* as scan's --rules; NULL: built in */
+	int keep_days;	       /* days a finished claim is kept; 0: the default,
+				  < 0: for ever */
+	const char *policy;    /* as scan's --policy; NULL: the newest */
+	const char *rules_dir; /* as scan's --rules; NULL: built in */
 	/* evidcheck itself, run as `evidcheck scan` for each job. */
 	const char *executable;
 } ServeOptions;

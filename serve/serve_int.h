@@ -34,7 +34,7 @@ typedef struct {
 
 typedef struct Server {
 	const ServeOptions *options;
-	int jobs, job_deadline, max_files, queue_max;
+	int jobs, job_deadline, max_files, queue_max, keep_days;
 	gint64 max_upload;
 	char *data_dir, *claims_dir, *jobs_dir, *db_path;
 	char *listen_host;
@@ -68,9 +68,11 @@ void serve_claims_post(Server *s, SoupServerMessage *msg, const char *scope);
 char *serve_job_id_new(void);
 /* Remove PATH and what it holds, never following a link out of it. */
 void serve_remove_tree(const char *path);
-/* Upload folders that never became jobs (a crash between writing and
- * recording), removed at start. */
+/* Folders no job names (a crash between writing and recording, or in
+ * an expiry), removed at start. */
 void serve_claims_clean(Server *s);
+/* Jobs finished more than --keep-days ago, and their files, removed. */
+void serve_claims_expire(Server *s);
 
 /* ---- jobs (queue.c) ---- */
 gboolean serve_queue_start(Server *s, GError **error);

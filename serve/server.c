@@ -597,6 +597,13 @@ start_listening(Server *s, GError **error)
 }
 
 static gboolean
+on_sweep(gpointer data)
+{
+	serve_claims_expire(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 on_signal(gpointer data)
 {
 	Server *s = data;
@@ -651,6 +658,8 @@ server_open(Server *s, GError **error)
 			<< 20;
 	s->max_files = option_or(o->max_files, SERVE_MAX_FILES);
 	s->queue_max = option_or(o->queue, SERVE_QUEUE);
+	s->keep_days =
+	    o->keep_days < 0 ? 0 : option_or(o->keep_days, SERVE_KEEP_DAYS);
 	s->running = g_hash_table_new(g_str_hash, g_str_equal);
 	if (!parse_listen(
 		s, o->listen != NULL ? o->listen : SERVE_DEFAULT_LISTEN, error))
@@ -701,7 +710,7 @@ serve_run(const ServeOptions *options, GError **error)
 {
 	Server s = {.options = options};
 	gboolean ok;
-	guint sigint, sigterm;
+	guint sigint, sigterm, sweep;
 
 	/* A client that goes away mid-answer is not a reason to stop. */
 	signal(SIGPIPE, SIG_IGN);
@@ -710,10 +719,13 @@ serve_run(const ServeOptions *options, GError **error)
 	if (ok) {
 		sigint = g_unix_signal_add(SIGINT, on_signal, &s);
 		sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
+		serve_claims_expire(&s);
+		sweep = g_timeout_add_seconds(3600, on_sweep, &s);
 		serve_queue_kick(&s);
 		g_main_loop_run(s.loop);
 		g_source_remove(sigint);
 		g_source_remove(sigterm);
+		g_source_remove(sweep);
 	}
 	server_close(&s);
 	return ok;

@@ -162,6 +162,31 @@ store_job_finish(Store *store, const StoreJob *job, GError **error)
 	return store_step_done(store, st, error, "finishing a job");
 }
 
+GPtrArray *
+store_job_expire(Store *store, gint64 before, GError **error)
+{
+	sqlite3_stmt *st = store_prepare(
+	    store,
+	    "DELETE FROM job WHERE status IN ('done', 'failed') AND "
+	    "finished_at < ?1 RETURNING id",
+	    error);
+	GPtrArray *ids;
+	int rc;
+
+	if (st == NULL)
+		return NULL;
+	ids = g_ptr_array_new_with_free_func(g_free);
+	sqlite3_bind_int64(st, 1, before);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(ids, column_text(st, 0));
+	if (rc != SQLITE_DONE) {
+		store_fail(store, error, "expiring jobs");
+		g_clear_pointer(&ids, g_ptr_array_unref);
+	}
+	sqlite3_finalize(st);
+	return ids;
+}
+
 gboolean
 store_job_release(Store *store, const char *id, GError **error)
 {

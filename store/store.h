@@ -395,6 +395,11 @@ gboolean store_job_finish(Store *store, const StoreJob *job, GError **error);
  * to stop while it ran. */
 gboolean store_job_release(Store *store, const char *id, GError **error);
 
+/* The ids of jobs done or failed before BEFORE (Unix seconds), removed
+ * from the store: a new array of char* the caller owns (its files are
+ * the caller's to remove), or NULL with ERROR set. */
+GPtrArray *store_job_expire(Store *store, gint64 before, GError **error);
+
 /* After a restart: jobs left running go back to queued, or to failed with
  * REASON when they have been started MAX_ATTEMPTS times already. Returns
  * how many were put back, or -1 with ERROR set. */

@@ -317,6 +317,20 @@ test_jobs_survive_restarts(Fixture *f, gconstpointer data)
 	g_assert_cmpint(store_job_count(s, "failed"), ==, 1);
 	g_assert_no_error(error);
 	store_job_free(got);
+
+	/* Expiry: j2 ended at 50, j1 failed now; a queued job never goes. */
+	add_job(s, "j3", 60);
+	ids = store_job_expire(s, 51, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(ids->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(ids, 0), ==, "j2");
+	g_ptr_array_unref(ids);
+	g_assert_null(store_job_get(s, "j2", &error));
+	assert_job(s, "j1", "failed", 3);
+	ids = store_job_expire(s, G_MAXINT64, &error);
+	g_assert_cmpint(ids->len, ==, 1);
+	g_ptr_array_unref(ids);
+	assert_job(s, "j3", "queued", 0);
 	store_close(s);
 }
 
