@@ -89,6 +89,24 @@ store_job_get(Store *store, const char *id, GError **error)
 	return job;
 }
 
+/* The first column of ST's rows, run to the end and finalized: a new
+ * array of char*, or NULL with ERROR saying WHAT failed. */
+static GPtrArray *
+ids_of(Store *store, sqlite3_stmt *st, const char *what, GError **error)
+{
+	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(ids, column_text(st, 0));
+	if (rc != SQLITE_DONE) {
+		store_fail(store, error, what);
+		g_clear_pointer(&ids, g_ptr_array_unref);
+	}
+	sqlite3_finalize(st);
+	return ids;
+}
+
 GPtrArray *
 store_job_ids(Store *store, const char *status, GError **error)
 {
@@ -96,21 +114,11 @@ store_job_ids(Store *store, const char *status, GError **error)
 	    store,
 	    "SELECT id FROM job WHERE status = ?1 ORDER BY created_at, rowid",
 	    error);
-	GPtrArray *ids;
-	int rc;
 
 	if (st == NULL)
 		return NULL;
-	ids = g_ptr_array_new_with_free_func(g_free);
 	store_bind_text(st, 1, status);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(ids, column_text(st, 0));
-	if (rc != SQLITE_DONE) {
-		store_fail(store, error, "listing jobs");
-		g_clear_pointer(&ids, g_ptr_array_unref);
-	}
-	sqlite3_finalize(st);
-	return ids;
+	return ids_of(store, st, "listing jobs", error);
 }
 
 int
@@ -170,21 +178,11 @@ store_job_expire(Store *store, gint64 before, GError **error)
 	    "DELETE FROM job WHERE status IN ('done', 'failed') AND "
 	    "finished_at < ?1 RETURNING id",
 	    error);
-	GPtrArray *ids;
-	int rc;
 
 	if (st == NULL)
 		return NULL;
-	ids = g_ptr_array_new_with_free_func(g_free);
 	sqlite3_bind_int64(st, 1, before);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(ids, column_text(st, 0));
-	if (rc != SQLITE_DONE) {
-		store_fail(store, error, "expiring jobs");
-		g_clear_pointer(&ids, g_ptr_array_unref);
-	}
-	sqlite3_finalize(st);
-	return ids;
+	return ids_of(store, st, "expiring jobs", error);
 }
 
 gboolean
