@@ -25,14 +25,6 @@ store_last_scan_free(StoreLastScan *last)
 	g_free(last);
 }
 
-static char *
-column_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return v != NULL ? g_strdup((const char *)v) : NULL;
-}
-
 static gboolean
 read_files(Store *s, StoreLastScan *last, GError **error)
 {
@@ -44,8 +36,8 @@ read_files(Store *s, StoreLastScan *last, GError **error)
 		return FALSE;
 	sqlite3_bind_int64(st, 1, last->scan_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_hash_table_insert(last->files, column_dup(st, 0),
-				    column_dup(st, 1));
+		g_hash_table_insert(last->files, store_column_text(st, 0),
+				    store_column_text(st, 1));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fail(s, error, "reading a scan's files");
@@ -69,10 +61,10 @@ read_scan(Store *s, const char *claim_id, StoreLastScan *last, GError **error)
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		last->scan_id = sqlite3_column_int64(st, 0);
-		last->policy = column_dup(st, 1);
-		last->rules_version = column_dup(st, 2);
-		last->scanned_at = column_dup(st, 3);
-		last->report_json = column_dup(st, 4);
+		last->policy = store_column_text(st, 1);
+		last->rules_version = store_column_text(st, 2);
+		last->scanned_at = store_column_text(st, 3);
+		last->report_json = store_column_text(st, 4);
 	} else if (rc != SQLITE_DONE) {
 		store_fail(s, error, "reading a claim's latest scan");
 	}
@@ -185,7 +177,7 @@ newer_exact(Store *s, const char *claim_id, gint64 scan_id, GError **error)
 	store_bind_text(st, 2, claim_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		other = column_dup(st, 0);
+		other = store_column_text(st, 0);
 	else if (rc != SQLITE_DONE)
 		store_fail(s, error, "reading the claims scanned since");
 	sqlite3_finalize(st);

@@ -336,12 +336,6 @@ store_history_save(Store *s, gint64 id, const StoreScan *scan, GError **error)
 	"s.claim_id <> ?1 AND s.id = (SELECT max(id) FROM scan "               \
 	"WHERE claim_id = s.claim_id)"
 
-static char *
-col_text(sqlite3_stmt *st, int i)
-{
-	return g_strdup((const char *)sqlite3_column_text(st, i));
-}
-
 static gpointer
 read_other(sqlite3_stmt *st)
 {
@@ -353,10 +347,10 @@ read_other(sqlite3_stmt *st)
 	    &f->scene,		 &f->signed_on,	      &f->contract_amount,
 	    &f->voucher_amount,	 &f->accepted_on};
 
-	o->claim_id = col_text(st, 0);
+	o->claim_id = store_column_text(st, 0);
 	o->scan_id = sqlite3_column_int64(st, 1);
 	for (guint i = 0; i < G_N_ELEMENTS(v); i++)
-		*v[i] = col_text(st, (int)i + 2);
+		*v[i] = store_column_text(st, (int)i + 2);
 	o->facts = f;
 	return o;
 }
@@ -415,11 +409,11 @@ static gpointer
 read_key(sqlite3_stmt *st)
 {
 	StoreKey *k = key_new(
-	    (const char *)sqlite3_column_text(st, 1), col_text(st, 2),
+	    (const char *)sqlite3_column_text(st, 1), store_column_text(st, 2),
 	    (const char *)sqlite3_column_text(st, 3), sqlite3_column_int(st, 4),
 	    (const char *)sqlite3_column_text(st, 5));
 
-	k->claim_id = col_text(st, 0);
+	k->claim_id = store_column_text(st, 0);
 	return k;
 }
 

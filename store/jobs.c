@@ -36,20 +36,14 @@ store_job_add(Store *store, const StoreJob *job, GError **error)
 	return store_step_done(store, st, error, "recording a job");
 }
 
-static char *
-column_text(sqlite3_stmt *st, int i)
-{
-	return g_strdup((const char *)sqlite3_column_text(st, i));
-}
-
 static StoreJob *
 job_from_row(sqlite3_stmt *st)
 {
 	StoreJob *job = g_new0(StoreJob, 1);
 
-	job->id = column_text(st, 0);
-	job->scope = column_text(st, 1);
-	job->status = column_text(st, 2);
+	job->id = store_column_text(st, 0);
+	job->scope = store_column_text(st, 1);
+	job->status = store_column_text(st, 2);
 	job->created_at = sqlite3_column_int64(st, 3);
 	job->started_at = sqlite3_column_int64(st, 4);
 	job->finished_at = sqlite3_column_int64(st, 5);
@@ -59,9 +53,9 @@ job_from_row(sqlite3_stmt *st)
 	job->pages_done = sqlite3_column_int(st, 9);
 	job->pages_total = sqlite3_column_int(st, 10);
 	job->attempts = sqlite3_column_int(st, 11);
-	job->verdict = column_text(st, 12);
-	job->reason = column_text(st, 13);
-	job->reason_code = column_text(st, 14);
+	job->verdict = store_column_text(st, 12);
+	job->reason = store_column_text(st, 13);
+	job->reason_code = store_column_text(st, 14);
 	return job;
 }
 
@@ -98,7 +92,7 @@ ids_of(Store *store, sqlite3_stmt *st, const char *what, GError **error)
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		g_ptr_array_add(ids, column_text(st, 0));
+		g_ptr_array_add(ids, store_column_text(st, 0));
 	if (rc != SQLITE_DONE) {
 		store_fail(store, error, what);
 		g_clear_pointer(&ids, g_ptr_array_unref);

@@ -24,13 +24,6 @@ store_file_change_name(StoreFileChange change)
 	return "removed";
 }
 
-/* Column I as a new string; NULL stays NULL. */
-static char *
-column_dup(sqlite3_stmt *st, int i)
-{
-	return g_strdup((const char *)sqlite3_column_text(st, i));
-}
-
 /* ---- history ----------------------------------------------------------- */
 
 static void
@@ -66,10 +59,10 @@ history_scan_new(sqlite3_stmt *st)
 	StoreHistoryScan *h = g_new0(StoreHistoryScan, 1);
 
 	h->scan_id = sqlite3_column_int64(st, 0);
-	h->scanned_at = column_dup(st, 1);
-	h->policy = column_dup(st, 2);
-	h->direction = column_dup(st, 3);
-	h->verdict = column_dup(st, 4);
+	h->scanned_at = store_column_text(st, 1);
+	h->policy = store_column_text(st, 2);
+	h->direction = store_column_text(st, 3);
+	h->verdict = store_column_text(st, 4);
 	h->codes = g_ptr_array_new_with_free_func(g_free);
 	h->codes_fixed = g_ptr_array_new_with_free_func(g_free);
 	h->files =
@@ -104,7 +97,7 @@ history_findings(Store *s, StoreHistoryScan *h, GError **error)
 		return FALSE;
 	sqlite3_bind_int64(st, 1, h->scan_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		g_ptr_array_add(h->codes, column_dup(st, 0));
+		g_ptr_array_add(h->codes, store_column_text(st, 0));
 		h->n_errors += sqlite3_column_int(st, 1);
 		h->n_warnings += sqlite3_column_int(st, 2);
 	}
@@ -127,9 +120,9 @@ history_files(Store *s, StoreHistoryScan *h, GError **error)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		StoreHistoryFile *f = g_new0(StoreHistoryFile, 1);
 
-		f->path = column_dup(st, 0);
-		f->sha256 = column_dup(st, 1);
-		f->error = column_dup(st, 2);
+		f->path = store_column_text(st, 0);
+		f->sha256 = store_column_text(st, 1);
+		f->error = store_column_text(st, 2);
 		if (f->sha256 == NULL)
 			f->sha256 = g_strdup("");
 		g_ptr_array_add(h->files, f);
@@ -314,13 +307,13 @@ finding_row_new(sqlite3_stmt *st)
 {
 	StoreFindingRow *r = g_new0(StoreFindingRow, 1);
 
-	r->claim_id = column_dup(st, 0);
+	r->claim_id = store_column_text(st, 0);
 	r->scan_id = sqlite3_column_int64(st, 1);
-	r->scanned_at = column_dup(st, 2);
-	r->code = column_dup(st, 3);
-	r->severity = column_dup(st, 4);
-	r->item = column_dup(st, 5);
-	r->message = column_dup(st, 6);
+	r->scanned_at = store_column_text(st, 2);
+	r->code = store_column_text(st, 3);
+	r->severity = store_column_text(st, 4);
+	r->item = store_column_text(st, 5);
+	r->message = store_column_text(st, 6);
 	r->refs = parse_refs((const char *)sqlite3_column_text(st, 7));
 	return r;
 }

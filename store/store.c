@@ -279,6 +279,12 @@ store_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
+char *
+store_column_text(sqlite3_stmt *st, int i)
+{
+	return g_strdup((const char *)sqlite3_column_text(st, i));
+}
+
 gboolean
 store_step_done(Store *s, sqlite3_stmt *st, GError **error, const char *what)
 {

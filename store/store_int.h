@@ -27,6 +27,8 @@ struct Store {
 gboolean store_fail(Store *s, GError **error, const char *what);
 /* A prepared statement the caller finalizes, or NULL with ERROR set. */
 sqlite3_stmt *store_prepare(Store *s, const char *sql, GError **error);
+/* Column I of ST's row as a new string; NULL stays NULL. */
+char *store_column_text(sqlite3_stmt *st, int i);
 /* Bind V (copied) or NULL to parameter I. */
 void store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Run ST to completion and finalize it; FALSE with ERROR set on failure. */

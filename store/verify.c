@@ -24,10 +24,9 @@ store_verify_lookup(Store *store, const char *sha256, int page,
 	store_bind_text(st, 4, field);
 	store_bind_text(st, 5, layer);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		out->image = g_strdup((const char *)sqlite3_column_text(st, 0));
+		out->image = store_column_text(st, 0);
 		out->confidence = sqlite3_column_double(st, 1);
-		out->image2 =
-		    g_strdup((const char *)sqlite3_column_text(st, 2));
+		out->image2 = store_column_text(st, 2);
 		out->confidence2 = sqlite3_column_double(st, 3);
 		found = TRUE;
 	}
