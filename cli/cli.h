@@ -34,6 +34,9 @@ void cli_reader_options_add(GOptionContext *oc, CliReaderOptions *r);
 /* Set SO's reading processes (this executable's "worker" verb unless
  * --in-process) and deadline from R. */
 void cli_reader_options_apply(const CliReaderOptions *r, ScanOptions *so);
+/* FALSE with ERROR when R's values are out of range (--deadline: 1 to
+ * 86400 seconds). */
+gboolean cli_reader_options_check(const CliReaderOptions *r, GError **error);
 
 /* `evidcheck worker`: a reading process (scan_worker_main), started by
  * scan and batch; not for people. ARGV[0] is "worker". */

@@ -184,6 +184,8 @@ options_check(const Options *o, int argc, gint64 *since, GError **error)
 			    "batch takes exactly one root folder");
 		return FALSE;
 	}
+	if (!cli_reader_options_check(&o->reader, error))
+		return FALSE;
 	if (o->jobs < 0 || o->jobs > 256) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
 			    "--jobs must be between 1 and 256");

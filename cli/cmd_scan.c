@@ -126,6 +126,8 @@ options_check(const Options *o, int argc, GError **error)
 			    "scan takes exactly one claim folder");
 		return FALSE;
 	}
+	if (!cli_reader_options_check(&o->reader, error))
+		return FALSE;
 	if (o->format != NULL && strcmp(o->format, "text") != 0 &&
 	    strcmp(o->format, "json") != 0 && strcmp(o->format, "html") != 0) {
 		g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,

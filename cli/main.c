@@ -65,6 +65,17 @@ cli_reader_options_add(GOptionContext *oc, CliReaderOptions *r)
 	g_option_context_add_group(oc, group);
 }
 
+gboolean
+cli_reader_options_check(const CliReaderOptions *r, GError **error)
+{
+	/* Zero is the option left out: the default. */
+	if (r->deadline >= 0 && r->deadline <= 24 * 3600)
+		return TRUE;
+	g_set_error(error, CORE_ERROR, CORE_ERROR_USAGE,
+		    "--deadline must be between 1 and 86400 seconds");
+	return FALSE;
+}
+
 void
 cli_reader_options_apply(const CliReaderOptions *r, ScanOptions *so)
 {
