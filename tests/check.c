@@ -87,8 +87,8 @@ finding_matches(JsonObject *a, JsonObject *e)
 	       refs_contain(a, e) && message_contains(a, e);
 }
 
-static JsonArray *
-array_member(JsonObject *o, const char *key)
+JsonArray *
+check_array_member(JsonObject *o, const char *key)
 {
 	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
 
@@ -96,11 +96,20 @@ array_member(JsonObject *o, const char *key)
 						     : NULL;
 }
 
+JsonObject *
+check_object_member(JsonObject *o, const char *key)
+{
+	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
+
+	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
+						      : NULL;
+}
+
 void
 check_findings(JsonObject *report, JsonObject *exp, const char *what)
 {
-	JsonArray *actual = array_member(report, "findings");
-	JsonArray *want = array_member(exp, "findings");
+	JsonArray *actual = check_array_member(report, "findings");
+	JsonArray *want = check_array_member(exp, "findings");
 	guint n = actual != NULL ? json_array_get_length(actual) : 0;
 	gboolean *used = g_new0(gboolean, n + 1);
 	gboolean only =

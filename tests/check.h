@@ -17,6 +17,11 @@ int check_failures(void);
  * value. Borrowed from O. */
 const char *check_str_member(JsonObject *o, const char *key);
 
+/* The array or object member KEY of O (O may be NULL), or NULL when it
+ * is absent or of another kind. Borrowed from O. */
+JsonArray *check_array_member(JsonObject *o, const char *key);
+JsonObject *check_object_member(JsonObject *o, const char *key);
+
 /* The findings of REPORT against an expected.json EXP (tests/e2e): each
  * finding it lists ("code", and when given "item", "severity", a
  * "document" a ref starts with, "message_contains") matches a distinct

@@ -8,6 +8,8 @@
 
 #include <libsoup/soup.h>
 
+#include "tests/check.h"
+
 struct Cdp {
 	SoupSession *session;
 	SoupWebsocketConnection *ws;
@@ -19,16 +21,6 @@ struct Cdp {
 	gboolean answered;
 	gboolean closed;
 };
-
-/* Member KEY of O when it is an object, else NULL (no warning). */
-static JsonObject *
-object_member(JsonObject *o, const char *key)
-{
-	JsonNode *n = json_object_get_member(o, key);
-
-	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
-						      : NULL;
-}
 
 static gboolean
 timed_out(gpointer data)
@@ -56,7 +48,7 @@ print_event(JsonObject *msg)
 {
 	const char *method =
 	    json_object_get_string_member_with_default(msg, "method", "");
-	JsonObject *params = object_member(msg, "params");
+	JsonObject *params = check_object_member(msg, "params");
 	JsonNode *node;
 	char *text;
 
@@ -192,8 +184,8 @@ static JsonObject *
 answer_result(JsonNode *answer, const char *method, GError **error)
 {
 	JsonObject *msg = json_node_get_object(answer);
-	JsonObject *err = object_member(msg, "error");
-	JsonObject *result = object_member(msg, "result");
+	JsonObject *err = check_object_member(msg, "error");
+	JsonObject *result = check_object_member(msg, "result");
 
 	if (err != NULL || result == NULL) {
 		g_set_error(
@@ -252,11 +244,12 @@ cdp_eval(Cdp *cdp, const char *session, const char *expression, GError **error)
 	    cdp_call(cdp, session, "Runtime.evaluate", params, 30000, error);
 	if (result == NULL)
 		return NULL;
-	thrown = object_member(result, "exceptionDetails");
-	value = object_member(result, "result");
+	thrown = check_object_member(result, "exceptionDetails");
+	value = check_object_member(result, "result");
 	if (thrown != NULL || value == NULL) {
-		JsonObject *exc =
-		    thrown != NULL ? object_member(thrown, "exception") : NULL;
+		JsonObject *exc = thrown != NULL
+				      ? check_object_member(thrown, "exception")
+				      : NULL;
 
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "%.80s…: %s",
 			    expression,

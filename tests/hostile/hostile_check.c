@@ -72,15 +72,6 @@ static const Hostile GOOD[] = {
 #define BLANK	    "扫描/blank_60.pdf"
 #define BLANK_PAGES 60
 
-static JsonArray *
-array_member(JsonObject *o, const char *key)
-{
-	JsonNode *n = json_object_get_member(o, key);
-
-	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n)
-						     : NULL;
-}
-
 /* The address-space limit is set in the child only: the checker's own
  * json-glib has nothing to prove. */
 static void
@@ -139,7 +130,7 @@ find_file(JsonArray *files, const char *name)
 static gboolean
 names_file(JsonObject *f, const char *name)
 {
-	JsonArray *refs = array_member(f, "documents");
+	JsonArray *refs = check_array_member(f, "documents");
 	gsize n = strlen(name);
 
 	for (guint i = 0; refs != NULL && i < json_array_get_length(refs);
@@ -335,22 +326,22 @@ main(int argc, char **argv)
 	report = json_node_get_object(root);
 	if (g_strcmp0(check_str_member(report, "verdict"), "flagged") != 0)
 		check_fail("the verdict is not flagged");
-	if (array_member(report, "findings") == NULL ||
-	    array_member(report, "files") == NULL) {
+	if (check_array_member(report, "findings") == NULL ||
+	    check_array_member(report, "files") == NULL) {
 		check_fail("the report has no findings or files");
 		goto done;
 	}
-	check_hostile(array_member(report, "findings"),
-		      array_member(report, "files"), HOSTILE,
+	check_hostile(check_array_member(report, "findings"),
+		      check_array_member(report, "files"), HOSTILE,
 		      G_N_ELEMENTS(HOSTILE));
 	if (crashers)
-		check_hostile(array_member(report, "findings"),
-			      array_member(report, "files"), CRASHERS,
+		check_hostile(check_array_member(report, "findings"),
+			      check_array_member(report, "files"), CRASHERS,
 			      G_N_ELEMENTS(CRASHERS));
-	check_good(array_member(report, "documents"),
-		   array_member(report, "files"),
-		   array_member(report, "findings"));
-	check_complete(array_member(report, "files"), argv[2], crashers);
+	check_good(check_array_member(report, "documents"),
+		   check_array_member(report, "files"),
+		   check_array_member(report, "findings"));
+	check_complete(check_array_member(report, "files"), argv[2], crashers);
 done:
 	if (check_failures() > 0 && out != NULL)
 		printf("report:\n%s\n", out);

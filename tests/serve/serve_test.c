@@ -88,24 +88,6 @@ int_member(JsonObject *o, const char *key, gint64 fallback)
 		   : fallback;
 }
 
-static JsonObject *
-obj_member(JsonObject *o, const char *key)
-{
-	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
-
-	return n != NULL && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n)
-						      : NULL;
-}
-
-static JsonArray *
-arr_member(JsonObject *o, const char *key)
-{
-	JsonNode *n = o != NULL ? json_object_get_member(o, key) : NULL;
-
-	return n != NULL && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n)
-						     : NULL;
-}
-
 /* Check R's status (and error code when CODE is set). */
 static gboolean
 expect_reply(const Reply *r, guint status, const char *code, const char *what)
@@ -319,7 +301,7 @@ wait_done(Client *c, const char *id, const char *what)
 static gboolean
 refs_have(JsonObject *f, const char *prefix)
 {
-	JsonArray *docs = arr_member(f, "documents");
+	JsonArray *docs = check_array_member(f, "documents");
 
 	for (guint j = 0; docs != NULL && j < json_array_get_length(docs); j++)
 		if (g_str_has_prefix(json_array_get_string_element(docs, j),
@@ -333,7 +315,7 @@ refs_have(JsonObject *f, const char *prefix)
 static JsonObject *
 find_finding(JsonObject *report, const char *code, const char *prefix)
 {
-	JsonArray *fs = arr_member(report, "findings");
+	JsonArray *fs = check_array_member(report, "findings");
 
 	for (guint i = 0; fs != NULL && i < json_array_get_length(fs); i++) {
 		JsonObject *f = json_array_get_object_element(fs, i);
@@ -349,7 +331,7 @@ find_finding(JsonObject *report, const char *code, const char *prefix)
 static const char *
 document_type(JsonObject *report, const char *file)
 {
-	JsonArray *docs = arr_member(report, "documents");
+	JsonArray *docs = check_array_member(report, "documents");
 
 	for (guint i = 0; docs != NULL && i < json_array_get_length(docs);
 	     i++) {
@@ -369,7 +351,7 @@ document_type(JsonObject *report, const char *file)
 static void
 check_documents(JsonObject *report, JsonObject *exp, const char *what)
 {
-	JsonObject *want = obj_member(exp, "documents");
+	JsonObject *want = check_object_member(exp, "documents");
 	GList *files = want != NULL ? json_object_get_members(want) : NULL;
 
 	for (GList *f = files; f != NULL; f = f->next) {
@@ -403,12 +385,12 @@ check_report(JsonObject *report, JsonObject *exp, const char *what)
 static gboolean
 has_page(JsonObject *report, const char *file, gint64 page)
 {
-	JsonArray *docs = arr_member(report, "documents");
+	JsonArray *docs = check_array_member(report, "documents");
 
 	for (guint i = 0; docs != NULL && i < json_array_get_length(docs);
 	     i++) {
 		JsonObject *d = json_array_get_object_element(docs, i);
-		JsonArray *pages = arr_member(d, "pages");
+		JsonArray *pages = check_array_member(d, "pages");
 
 		if (g_strcmp0(check_str_member(d, "file"), file) != 0)
 			continue;
@@ -427,10 +409,10 @@ first_refs(JsonObject *report)
 {
 	GHashTable *set =
 	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	JsonArray *fs = arr_member(report, "findings");
+	JsonArray *fs = check_array_member(report, "findings");
 
 	for (guint i = 0; fs != NULL && i < json_array_get_length(fs); i++) {
-		JsonArray *docs = arr_member(
+		JsonArray *docs = check_array_member(
 		    json_array_get_object_element(fs, i), "documents");
 		const char *ref =
 		    docs != NULL && json_array_get_length(docs) > 0
@@ -475,8 +457,8 @@ check_jpeg(Client *c, JsonObject *img)
 static void
 check_page_images(Client *c, JsonObject *job)
 {
-	GHashTable *want = first_refs(obj_member(job, "report"));
-	JsonArray *imgs = arr_member(job, "page_images");
+	GHashTable *want = first_refs(check_object_member(job, "report"));
+	JsonArray *imgs = check_array_member(job, "page_images");
 
 	if (g_hash_table_size(want) == 0)
 		check_fail("the claim's findings point at no page: the page "
@@ -507,7 +489,7 @@ static void
 check_report_html(Client *c, JsonObject *job)
 {
 	const char *url = check_str_member(job, "report_html_url");
-	JsonObject *report = obj_member(job, "report");
+	JsonObject *report = check_object_member(job, "report");
 	char *verdict = g_strdup_printf("class=\"verdict %s\"",
 					check_str_member(report, "verdict"));
 	Reply *r =
@@ -552,8 +534,8 @@ claim_id_of(const char *dir, const char *id)
 static void
 check_done(JsonObject *job, const char *dir, int n_files, const char *what)
 {
-	JsonObject *report = obj_member(job, "report");
-	JsonObject *summary = obj_member(report, "summary");
+	JsonObject *report = check_object_member(job, "report");
+	JsonObject *summary = check_object_member(report, "summary");
 	gint64 pages = int_member(job, "pages_total", -1);
 	const char *id = check_str_member(job, "id");
 	char *cid = claim_id_of(dir, id);
@@ -706,7 +688,7 @@ check_directions(Client *c, const char *policy, const char *claim_dir)
 {
 	Reply *r = http_get(c, "/v1/directions");
 	JsonObject *o = reply_object(r);
-	JsonArray *dirs = arr_member(o, "directions");
+	JsonArray *dirs = check_array_member(o, "directions");
 	char *file = g_build_filename(claim_dir, "claim.json", NULL);
 	JsonNode *claim = json_load_file(file, NULL);
 	const char *want =
@@ -735,7 +717,7 @@ check_directions(Client *c, const char *policy, const char *claim_dir)
 			check_fail("direction %u has no id or no name", i);
 		if (agency == NULL || !JSON_NODE_HOLDS_VALUE(agency) ||
 		    json_node_get_value_type(agency) != G_TYPE_BOOLEAN ||
-		    arr_member(d, "scenes") == NULL)
+		    check_array_member(d, "scenes") == NULL)
 			check_fail("direction %s: no agency_allowed or scenes",
 				   id);
 		seen = seen || g_strcmp0(id, want) == 0;
@@ -767,12 +749,13 @@ upload_claim(Client *c, Env *e)
 		       "images, in %.1f s\n",
 		       check_str_member(o, "verdict"),
 		       int_member(o, "pages_total", -1),
-		       arr_member(o, "page_images") != NULL
-			   ? json_array_get_length(arr_member(o, "page_images"))
+		       check_array_member(o, "page_images") != NULL
+			   ? json_array_get_length(
+				 check_array_member(o, "page_images"))
 			   : 0,
 		       now_s() - t);
 		check_done(o, e->claim, n_files, "the claim");
-		check_report(obj_member(o, "report"), e->expected,
+		check_report(check_object_member(o, "report"), e->expected,
 			     "the claim's report");
 		check_page_images(c, o);
 		check_report_html(c, o);
@@ -787,7 +770,7 @@ upload_claim(Client *c, Env *e)
 static const char *
 a_good_document(Env *e)
 {
-	JsonObject *docs = obj_member(e->expected, "documents");
+	JsonObject *docs = check_object_member(e->expected, "documents");
 	GList *files = docs != NULL ? json_object_get_members(docs) : NULL;
 	const char *out = NULL;
 
@@ -878,16 +861,17 @@ upload_damaged(Client *c, Env *e)
 		goto out;
 	check_done(json_node_get_object(job), dir, n_files,
 		   "the damaged claim");
-	report = obj_member(json_node_get_object(job), "report");
+	report = check_object_member(json_node_get_object(job), "report");
 	for (const char *const *f = (const char *const[]){"坏/truncated.pdf",
 							  "坏/noise.pdf", NULL};
 	     *f != NULL; f++)
 		if (find_finding(report, "UNREADABLE_FILE", *f) == NULL)
 			check_fail(
 			    "the damaged claim: no UNREADABLE_FILE for %s", *f);
-	if (g_strcmp0(document_type(report, good),
-		      json_object_get_string_member(
-			  obj_member(e->expected, "documents"), good)) != 0)
+	if (g_strcmp0(
+		document_type(report, good),
+		json_object_get_string_member(
+		    check_object_member(e->expected, "documents"), good)) != 0)
 		check_fail("the damaged claim: %s read as %s", good,
 			   document_type(report, good));
 out:
